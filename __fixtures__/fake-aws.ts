@@ -1,0 +1,314 @@
+// An in-memory AWS behind the flow's ports: stateful, so a test can follow the listener, the record and
+// the services through a whole deploy, and inject a failure at any call.
+import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { RegisterTaskDefinitionCommandInput, TaskDefinition } from '@aws-sdk/client-ecs';
+import type { AlarmState, AwsPorts, ServiceDeployment, ServiceInfo, TargetHealth } from '../src/aws/ports.js';
+import type { Colour, TrafficTarget } from '../src/types.js';
+
+export const REGION = 'us-east-1';
+export const ACCOUNT = '123456789012';
+export const LB = 'app/shop/50dc6c495c0c9188';
+export const LISTENER = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:listener/${LB}/f2f7dc8efc522ab2`;
+export const TEST_LISTENER = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:listener/${LB}/aaaaaaaaaaaaaaaa`;
+export const RULE = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:listener-rule/${LB}/f2f7dc8efc522ab2/9683b2d02a6cabee`;
+export const TG: Record<Colour, string> = {
+  blue: `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/shop-blue/73e2d6bc24d8a067`,
+  green: `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/shop-green/83e2d6bc24d8a068`,
+};
+export const SERVICES: Record<Colour, string> = { blue: 'shop-blue', green: 'shop-green' };
+export const PARAMETER = '/shop/live-color';
+export const taskDefArn = (revision: number): string => `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/shop:${revision}`;
+
+/** A plain forward to one target group, in the shape AWS returns (both TargetGroupArn and ForwardConfig). */
+export const forwardTo = (tg: string): Action => ({
+  Type: 'forward',
+  Order: 1,
+  TargetGroupArn: tg,
+  ForwardConfig: { TargetGroups: [{ TargetGroupArn: tg, Weight: 1 }], TargetGroupStickinessConfig: { Enabled: false } },
+});
+
+export const weighted = (weights: Partial<Record<Colour, number>>): Action => ({
+  Type: 'forward',
+  Order: 1,
+  ForwardConfig: {
+    TargetGroups: (Object.entries(weights) as [Colour, number][]).map(([c, w]) => ({ TargetGroupArn: TG[c], Weight: w })),
+    TargetGroupStickinessConfig: { Enabled: false },
+  },
+});
+
+interface ServiceState {
+  name: string;
+  desiredCount: number;
+  taskDefinitionArn: string;
+  deployments: ServiceDeployment[];
+  events: string[];
+  /** Describes left before the PRIMARY rollout settles; then it becomes `outcome`. */
+  pendingDescribes: number;
+}
+
+/** One port call: its operation, a deep copy of its arguments, and the (fake) time it was made. */
+export type Call = { op: string; args: unknown[]; at: number };
+
+/** Every operation that changes something in AWS; the rest only read. */
+export const MUTATING_OPS: readonly string[] = [
+  'ecs.registerTaskDefinition',
+  'ecs.updateService',
+  'elb.writeActions',
+  'ssm.put',
+  'ssm.putIfAbsent',
+  'ssm.delete',
+];
+type Fault = (op: string, args: unknown[]) => Error | undefined;
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+export class FakeAws implements AwsPorts {
+  readonly calls: Call[] = [];
+  readonly actions = new Map<string, Action[]>();
+  readonly parameters = new Map<string, { value: string; version: number }>();
+  readonly services = new Map<string, ServiceState>();
+  readonly taskDefinitions = new Map<string, TaskDefinition>();
+  readonly alarmStates = new Map<string, AlarmState>();
+  /** Per target group: the targets' states, or a function of whether a listener forwards to it. */
+  readonly health = new Map<string, TargetHealth[] | ((attached: boolean) => TargetHealth[])>();
+  /** How a new rollout ends, per service name; IN_PROGRESS never ends. */
+  rolloutOutcome = new Map<string, 'COMPLETED' | 'FAILED' | 'REPLACED' | 'IN_PROGRESS'>();
+  faults: Fault[] = [];
+  /** When set, what a writeActions call actually stores (e.g. to mimic a write that does not take as sent). */
+  onWrite?: (target: TrafficTarget, actions: Action[]) => Action[];
+  private nextRevision = 2;
+  private nextDeployment = 1;
+
+  constructor(opts: { live?: Colour; record?: string | null; listenerActions?: Action[]; rule?: boolean; testListener?: boolean; idleDesired?: number } = {}) {
+    const live = opts.live ?? 'blue';
+    const idle: Colour = live === 'blue' ? 'green' : 'blue';
+    const actions = opts.listenerActions ?? [forwardTo(TG[live])];
+    if (opts.rule) {
+      this.actions.set(LISTENER, [{ Type: 'fixed-response', Order: 1, FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'no' } }]);
+      this.actions.set(RULE, actions);
+    } else {
+      this.actions.set(LISTENER, actions);
+    }
+    if (opts.testListener) this.actions.set(TEST_LISTENER, [forwardTo(TG[live])]);
+    if (opts.record !== null) this.parameters.set(PARAMETER, { value: opts.record ?? live, version: 1 });
+    this.taskDefinitions.set(taskDefArn(1), {
+      taskDefinitionArn: taskDefArn(1),
+      family: 'shop',
+      revision: 1,
+      status: 'ACTIVE',
+      containerDefinitions: [{ name: 'app', image: 'shop:1' }],
+    });
+    this.addService(SERVICES[live], 2, taskDefArn(1));
+    this.addService(SERVICES[idle], opts.idleDesired ?? 2, taskDefArn(1));
+    for (const c of ['blue', 'green'] as Colour[]) this.health.set(TG[c], [healthy('10.0.0.1'), healthy('10.0.0.2')]);
+  }
+
+  addService(name: string, desiredCount: number, taskDefinitionArn: string): void {
+    this.services.set(name, {
+      name,
+      desiredCount,
+      taskDefinitionArn,
+      deployments: [{ id: `ecs-svc/${this.nextDeployment++}`, status: 'PRIMARY', taskDefinitionArn, rolloutState: 'COMPLETED', desiredCount, runningCount: desiredCount, failedTasks: 0 }],
+      events: [`2026-11-22T00:00:00.000Z (service ${name}) has reached a steady state.`],
+      pendingDescribes: 0,
+    });
+  }
+
+  private record(op: string, ...args: unknown[]): void {
+    this.calls.push({ op, args: clone(args), at: Date.now() });
+    for (const fault of this.faults) {
+      const error = fault(op, args);
+      if (error) throw error;
+    }
+  }
+
+  count(op: string): number {
+    return this.calls.filter((c) => c.op === op).length;
+  }
+
+  /** The calls of one operation, in order. */
+  callsOf(op: string): Call[] {
+    return this.calls.filter((c) => c.op === op);
+  }
+
+  /** The calls that changed something (see MUTATING_OPS). */
+  mutations(): Call[] {
+    return this.calls.filter((c) => MUTATING_OPS.includes(c.op));
+  }
+
+  /** The action lists written to a listener or rule, in order. */
+  writes(target = LISTENER): Action[][] {
+    return this.callsOf('elb.writeActions')
+      .filter((c) => (c.args[0] as TrafficTarget).arn === target)
+      .map((c) => c.args[1] as Action[]);
+  }
+
+  listenerActions(target = LISTENER): Action[] {
+    return clone(this.actions.get(target) ?? []);
+  }
+
+  private attached(tg: string): boolean {
+    return [...this.actions.values()].some((actions) =>
+      actions.some((a) => a.TargetGroupArn === tg || a.ForwardConfig?.TargetGroups?.some((g) => g.TargetGroupArn === tg)),
+    );
+  }
+
+  ecs = {
+    describeService: async (cluster: string, service: string): Promise<ServiceInfo> => {
+      this.record('ecs.describeService', cluster, service);
+      const s = this.services.get(service);
+      if (!s) throw new Error(`Service ${service} not found in cluster ${cluster} (MISSING)`);
+      const primary = s.deployments.find((d) => d.status === 'PRIMARY');
+      if (primary && primary.rolloutState === 'IN_PROGRESS') {
+        if (s.pendingDescribes > 0) s.pendingDescribes--;
+        else this.settle(s, primary);
+      }
+      const current = s.deployments.find((d) => d.status === 'PRIMARY');
+      return clone({
+        serviceArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${cluster}/${s.name}`,
+        serviceName: s.name,
+        status: 'ACTIVE',
+        desiredCount: s.desiredCount,
+        runningCount: current?.runningCount ?? 0,
+        taskDefinitionArn: s.taskDefinitionArn,
+        deployments: s.deployments,
+        events: s.events,
+      });
+    },
+    describeTaskDefinition: async (reference: string): Promise<TaskDefinition> => {
+      this.record('ecs.describeTaskDefinition', reference);
+      const found = this.taskDefinitions.get(reference) ?? [...this.taskDefinitions.values()].find((t) => `${t.family}:${t.revision}` === reference);
+      if (!found) throw new Error(`Task definition ${reference} not found`);
+      return clone(found);
+    },
+    registerTaskDefinition: async (input: RegisterTaskDefinitionCommandInput): Promise<string> => {
+      this.record('ecs.registerTaskDefinition', input);
+      const revision = this.nextRevision++;
+      const arn = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${input.family}:${revision}`;
+      this.taskDefinitions.set(arn, { ...(input as TaskDefinition), taskDefinitionArn: arn, revision, status: 'ACTIVE' });
+      return arn;
+    },
+    updateService: async (cluster: string, service: string, change: { taskDefinitionArn?: string; desiredCount?: number }): Promise<string> => {
+      this.record('ecs.updateService', cluster, service, change);
+      const s = this.services.get(service);
+      if (!s) throw new Error(`Service ${service} not found`);
+      if (change.desiredCount !== undefined) s.desiredCount = change.desiredCount;
+      if (change.taskDefinitionArn) {
+        s.taskDefinitionArn = change.taskDefinitionArn;
+        for (const d of s.deployments) if (d.status === 'PRIMARY') d.status = 'ACTIVE';
+        const id = `ecs-svc/${this.nextDeployment++}`;
+        s.deployments.unshift({ id, status: 'PRIMARY', taskDefinitionArn: change.taskDefinitionArn, rolloutState: 'IN_PROGRESS', desiredCount: s.desiredCount, runningCount: 0, failedTasks: 0 });
+        s.pendingDescribes = 1;
+        return id;
+      }
+      const primary = s.deployments.find((d) => d.status === 'PRIMARY');
+      if (primary) {
+        primary.desiredCount = s.desiredCount;
+        primary.runningCount = s.desiredCount;
+      }
+      return primary?.id ?? 'none';
+    },
+  };
+
+  private settle(s: ServiceState, primary: ServiceDeployment): void {
+    const outcome = this.rolloutOutcome.get(s.name) ?? 'COMPLETED';
+    if (outcome === 'IN_PROGRESS') {
+      primary.runningCount = Math.min(1, primary.desiredCount);
+    } else if (outcome === 'COMPLETED') {
+      primary.rolloutState = 'COMPLETED';
+      primary.runningCount = primary.desiredCount;
+      s.deployments = [primary];
+      s.events.unshift(`2026-11-22T00:05:00.000Z (service ${s.name}) has reached a steady state.`);
+    } else if (outcome === 'FAILED') {
+      primary.rolloutState = 'FAILED';
+      primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
+      primary.failedTasks = 3;
+      s.events.unshift(`2026-11-22T00:05:00.000Z (service ${s.name}) is unable to consistently start tasks successfully.`);
+    } else {
+      const previous = s.deployments.find((d) => d.status === 'ACTIVE');
+      primary.status = 'INACTIVE';
+      if (previous) {
+        previous.status = 'PRIMARY';
+        previous.id = `ecs-svc/${this.nextDeployment++}`;
+        previous.rolloutState = 'COMPLETED';
+      }
+    }
+  }
+
+  elb = {
+    readActions: async (target: TrafficTarget): Promise<Action[]> => {
+      this.record('elb.readActions', target);
+      const actions = this.actions.get(target.arn);
+      if (!actions) throw new Error(`${target.kind === 'rule' ? 'RuleNotFound' : 'ListenerNotFound'}: ${target.arn}`);
+      return clone(actions);
+    },
+    writeActions: async (target: TrafficTarget, actions: Action[]): Promise<void> => {
+      this.record('elb.writeActions', target, actions);
+      if (!this.actions.has(target.arn)) throw new Error(`ListenerNotFound: ${target.arn}`);
+      for (const a of actions) {
+        for (const g of a.ForwardConfig?.TargetGroups ?? []) {
+          if ((g.Weight ?? 1) < 0 || (g.Weight ?? 1) > 999) throw new Error('ValidationError: weight out of range');
+        }
+      }
+      const stored = this.onWrite ? this.onWrite(target, clone(actions)) : actions;
+      // AWS fills ForwardConfig into a plain forward: mimic it so read-back compares semantically.
+      this.actions.set(target.arn, clone(stored).map((a) => (a.Type === 'forward' && !a.ForwardConfig && a.TargetGroupArn ? forwardTo(a.TargetGroupArn) : a)));
+    },
+    describeTargetHealth: async (tg: string): Promise<TargetHealth[]> => {
+      this.record('elb.describeTargetHealth', tg);
+      const h = this.health.get(tg);
+      if (!h) throw new Error(`TargetGroupNotFound: ${tg}`);
+      return clone(typeof h === 'function' ? h(this.attached(tg)) : h);
+    },
+    assertListenerExists: async (arn: string): Promise<void> => {
+      this.record('elb.assertListenerExists', arn);
+      if (!this.actions.has(arn)) throw new Error(`ListenerNotFound: ${arn}`);
+    },
+  };
+
+  ssm = {
+    get: async (name: string) => {
+      this.record('ssm.get', name);
+      const p = this.parameters.get(name);
+      return p ? { ...p } : undefined;
+    },
+    put: async (name: string, value: string) => {
+      this.record('ssm.put', name, value);
+      const p = this.parameters.get(name);
+      this.parameters.set(name, { value, version: (p?.version ?? 0) + 1 });
+    },
+    putIfAbsent: async (name: string, value: string) => {
+      this.record('ssm.putIfAbsent', name, value);
+      if (this.parameters.has(name)) return false;
+      this.parameters.set(name, { value, version: 1 });
+      return true;
+    },
+    delete: async (name: string) => {
+      this.record('ssm.delete', name);
+      this.parameters.delete(name);
+    },
+  };
+
+  alarms = {
+    describe: async (names: string[]): Promise<AlarmState[]> => {
+      this.record('alarms.describe', names);
+      return names.map((n) => {
+        const a = this.alarmStates.get(n);
+        if (!a) throw new Error(`Alarm ${n} not found`);
+        return { ...a };
+      });
+    },
+  };
+
+  /** The colour the listener (or rule) sends 100% to, or 'split'. */
+  liveColour(target = LISTENER): Colour | 'split' | 'none' {
+    const forward = (this.actions.get(target) ?? []).find((a) => a.Type === 'forward');
+    const groups = forward?.ForwardConfig?.TargetGroups ?? (forward?.TargetGroupArn ? [{ TargetGroupArn: forward.TargetGroupArn, Weight: 1 }] : []);
+    const live = groups.filter((g) => (g.Weight ?? 1) > 0).map((g) => (g.TargetGroupArn === TG.blue ? 'blue' : 'green'));
+    if (live.length === 0) return 'none';
+    return live.length > 1 ? 'split' : (live[0] as Colour);
+  }
+}
+
+export const healthy = (id: string): TargetHealth => ({ id, port: 8080, state: 'healthy' });
+export const unhealthy = (id: string, reason = 'Target.ResponseCodeMismatch'): TargetHealth => ({ id, port: 8080, state: 'unhealthy', reason });

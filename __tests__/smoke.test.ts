@@ -1,0 +1,2 @@
+import { describe, it, expect } from '@jest/globals';
+describe('smoke', () => { it('runs', () => { expect(1 + 1).toBe(2); }); });

@@ -1,0 +1,185 @@
+// scripts/validate-workflows.js, run as CI runs it (a child process), on the repository itself and on
+// small fixture repositories that each break one rule.
+import { describe, expect, it, afterAll } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const repoRoot = path.resolve(import.meta.dirname, '..');
+const script = path.join(repoRoot, 'scripts', 'validate-workflows.js');
+const fixtures: string[] = [];
+
+afterAll(() => {
+  for (const dir of fixtures) rmSync(dir, { recursive: true, force: true });
+});
+
+function validate(root: string): { status: number | null; output: string } {
+  // Run from the repository so the validators resolve from its node_modules.
+  const result = spawnSync(process.execPath, [script, root], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+const ACTION = `name: fixture
+description: fixture action
+branding:
+  icon: refresh-cw
+  color: blue
+inputs:
+  cluster:
+    description: cluster
+    required: true
+  bake-time:
+    description: bake
+    required: false
+    default: 5m
+outputs:
+  status:
+    description: status
+runs:
+  using: node24
+  main: dist/main/index.js
+  post: dist/post/index.js
+  post-if: always()
+`;
+
+const REUSABLE = `on:
+  workflow_call:
+    inputs:
+      cluster:
+        description: cluster
+        type: string
+        required: true
+      bake-time:
+        description: bake
+        type: string
+        default: 5m
+    outputs:
+      status:
+        description: status
+        value: \${{ jobs.deploy.outputs.status }}
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    concurrency:
+      group: deploy-\${{ inputs.cluster }}
+      cancel-in-progress: false
+      queue: max
+    outputs:
+      status: \${{ steps.run.outputs.status }}
+    steps:
+      - uses: actions/checkout@v5
+        with:
+          repository: \${{ job.workflow_repository }}
+          ref: \${{ job.workflow_sha }}
+          path: .action
+      - id: run
+        uses: ./.action
+        with:
+          cluster: \${{ inputs.cluster }}
+          bake-time: \${{ inputs.bake-time }}
+`;
+
+/** A fixture repository: a valid action and reusable workflow, with `edits` applied to the files. */
+function fixture(edits: { action?: string; workflow?: string; extra?: Record<string, string> } = {}): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'validate-workflows-'));
+  fixtures.push(root);
+  const files: Record<string, string> = {
+    'package.json': JSON.stringify({ name: 'ecs-blue-green-action' }),
+    'action.yml': edits.action ?? ACTION,
+    'dist/main/index.js': '',
+    'dist/post/index.js': '',
+    '.github/workflows/deploy.yml': edits.workflow ?? REUSABLE,
+    ...edits.extra,
+  };
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    writeFileSync(path.join(root, name), content);
+  }
+  return root;
+}
+
+describe('validate-workflows', () => {
+  it('passes the repository: action.yml and every workflow in .github/workflows', () => {
+    const { status, output } = validate(repoRoot);
+    expect(output).toContain('no problems');
+    expect(status).toBe(0);
+  });
+
+  it('accepts node24, concurrency.queue and job.workflow_* that the validators do not know yet', () => {
+    const { status, output } = validate(fixture());
+    expect(output).toContain('action.yml and 1 workflow file(s): no problems');
+    expect(status).toBe(0);
+  });
+
+  it('reports what the reusable workflow passes to, or reads from, the action that action.yml does not declare', () => {
+    const workflow = REUSABLE.replace('          bake-time: ${{ inputs.bake-time }}', '          bake-tme: 1m').replace(
+      'steps.run.outputs.status',
+      'steps.run.outputs.state',
+    );
+    const { status, output } = validate(fixture({ workflow }));
+    expect(status).toBe(1);
+    expect(output).toMatch(/deploy\.yml:\d+:\d+: \[action-inputs\] input 'bake-tme' is not declared in action\.yml/);
+    expect(output).toContain("[action-outputs] output 'state' of step 'run' is not declared in action.yml");
+  });
+
+  it('reports a required action input that is not passed, and defaults that differ from action.yml', () => {
+    const workflow = REUSABLE.replace('          cluster: ${{ inputs.cluster }}\n', '').replace('        default: 5m', '        default: 10m');
+    const { status, output } = validate(fixture({ workflow }));
+    expect(status).toBe(1);
+    expect(output).toContain("required action input 'cluster' is not passed");
+    expect(output).toContain("workflow input 'bake-time' defaults to '10m' but action.yml's 'bake-time' defaults to '5m'");
+  });
+
+  it('reports an optional workflow input without a default that would replace the action default with an empty string', () => {
+    const workflow = REUSABLE.replace('        type: string\n        default: 5m', '        type: string\n        required: false');
+    const { output } = validate(fixture({ workflow }));
+    expect(output).toContain("workflow input 'bake-time' has no default: an omitted value would pass '' instead of action.yml's default '5m'");
+  });
+
+  it('reports the runtime, a missing bundle, a missing post-if and undocumented inputs in action.yml', () => {
+    const action = ACTION.replace('using: node24', 'using: node20')
+      .replace('  post-if: always()\n', '')
+      .replace('dist/post/index.js', 'dist/cleanup/index.js')
+      .replace('    description: bake\n', '');
+    const { status, output } = validate(fixture({ action }));
+    expect(status).toBe(1);
+    expect(output).toContain("runs.using is 'node20', expected 'node24'");
+    expect(output).toContain('runs.post names dist/cleanup/index.js, which does not exist');
+    expect(output).toContain('runs.post-if is not set');
+    expect(output).toContain("input 'bake-time' has no description");
+  });
+
+  it('reports schema errors in action.yml through @action-validator/core', () => {
+    const action = ACTION.replace('  post-if: always()\n', '  post-if: always()\n  entrypoint: x\n');
+    const { status, output } = validate(fixture({ action }));
+    expect(status).toBe(1);
+    expect(output).toMatch(/action\.yml:\d+:\d+: \[schema\].*Additional property 'entrypoint' is not allowed/);
+  });
+
+  it('reports actionlint findings with file:line:col, unpinned actions and a bad queue value', () => {
+    const workflow = REUSABLE.replace('queue: max', 'queue: all')
+      .replace('actions/checkout@v5', 'actions/checkout@main')
+      .replace('group: deploy-${{ inputs.cluster }}', 'group: deploy-${{ inputs.clustr }}');
+    const { status, output } = validate(fixture({ workflow }));
+    expect(status).toBe(1);
+    expect(output).toMatch(/deploy\.yml:20:\d+: \[actionlint expression\] property "clustr" is not defined/);
+    expect(output).toContain("'actions/checkout@main' is not pinned to a major tag (@vN) or a commit SHA");
+    expect(output).toContain("queue must be 'single' or 'max', not 'all'");
+  });
+
+  it('requires workflow_call and workflow_dispatch to declare the same inputs, which share one context', () => {
+    const workflow = REUSABLE.replace('on:\n', 'on:\n  workflow_dispatch:\n    inputs:\n      cluster:\n        description: cluster\n        type: string\n');
+    const { status, output } = validate(fixture({ workflow }));
+    expect(status).toBe(1);
+    expect(output).toContain('workflow_call and workflow_dispatch declare different inputs (only call: bake-time; only dispatch: -)');
+  });
+
+  it('reports malformed YAML without crashing the validators', () => {
+    const workflow = REUSABLE.replace('        description: bake', '        description: a `Name: value` line');
+    const { status, output } = validate(fixture({ workflow }));
+    expect(status).toBe(1);
+    expect(output).toMatch(/deploy\.yml:\d+:\d+: \[yaml\]/);
+    expect(output).toContain('1 problem(s)');
+  });
+});

@@ -1,0 +1,49 @@
+// What every mode's flow is given, and what it hands back to the entrypoint for reporting.
+import type { AwsPorts } from '../aws/ports.js';
+import type { Probe } from '../health/probe.js';
+import type { Outcome } from '../report/outcome.js';
+import type { Report } from '../report/summary.js';
+import type { Timeline } from '../report/timeline.js';
+import type { StateStore } from '../state.js';
+import type { Clock, TrafficSplit } from '../types.js';
+
+export interface FlowDeps {
+  ports: AwsPorts;
+  /**
+   * Ports with short timeouts and few retries for the rollback after a cancellation: the runner kills
+   * the step 10 s after SIGINT, and the default ports may spend longer than that on one call.
+   */
+  rescuePorts?: () => AwsPorts;
+  clock: Clock;
+  probe: Probe;
+  /** Aborted with a Cancelled reason when the job is cancelled (SIGINT/SIGTERM). */
+  signal: AbortSignal;
+  state: StateStore;
+  timeline: Timeline;
+}
+
+/** The parts of the job summary that the flow fills in as it goes. */
+export interface FlowNotes {
+  notes: string[];
+  trafficSteps: { at: string; split: TrafficSplit; note?: string }[];
+  listenerBefore?: string;
+  listenerAfter?: string;
+  events?: string[];
+  plan?: string[];
+  services?: Report['services'];
+}
+
+export interface FlowResult {
+  outcome: Outcome;
+  notes: FlowNotes;
+  /** Set when the step must fail; its message is the error annotation. */
+  error?: Error;
+  /** Title of the error annotation. */
+  errorTitle?: string;
+}
+
+export const newNotes = (): FlowNotes => ({ notes: [], trafficSteps: [] });
+
+export const recordStep = (notes: FlowNotes, at: number, split: TrafficSplit, note?: string): void => {
+  notes.trafficSteps.push({ at: new Date(at).toISOString(), split: { ...split }, ...(note ? { note } : {}) });
+};

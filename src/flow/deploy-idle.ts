@@ -1,0 +1,81 @@
+// Deploy the idle colour and wait, truthfully, for ECS to finish the rollout.
+import * as core from '@actions/core';
+import type { EcsPort, ServiceInfo } from '../aws/ports.js';
+import { DeploymentFailed } from '../errors.js';
+import type { Clock } from '../types.js';
+
+/** How often the rollout is polled; ECS's own waiter uses 15 s, we want to notice a FAILED rollout sooner. */
+export const ROLLOUT_POLL_MS = 5_000;
+
+export interface IdleDeployment {
+  deploymentId: string;
+  desiredCount: number;
+}
+
+export async function updateIdleService(
+  ecs: EcsPort,
+  cluster: string,
+  idle: ServiceInfo,
+  live: ServiceInfo,
+  taskDefinitionArn: string,
+): Promise<IdleDeployment> {
+  // An idle colour scaled to 0 (scale-down-previous) must carry the live load when it takes over.
+  const scaleUp = idle.desiredCount === 0 ? Math.max(live.desiredCount, 1) : undefined;
+  if (scaleUp !== undefined) core.info(`${idle.serviceName} runs 0 tasks: scaling it to ${scaleUp} like ${live.serviceName}.`);
+  const deploymentId = await ecs.updateService(cluster, idle.serviceName, { taskDefinitionArn, ...(scaleUp !== undefined ? { desiredCount: scaleUp } : {}) });
+  core.info(`Updated ${idle.serviceName} to ${taskDefinitionArn} (deployment ${deploymentId}).`);
+  return { deploymentId, desiredCount: scaleUp ?? idle.desiredCount };
+}
+
+/**
+ * Polls DescribeServices until our deployment is COMPLETED. Written instead of the SDK's
+ * waitUntilServicesStable because that waiter only compares running and desired counts: a rollout
+ * that the circuit breaker rolled back to the old revision reads as "stable", and a FAILED rollout is
+ * only noticed at the timeout. Here FAILED, a replaced PRIMARY and a wrong task definition fail at once.
+ */
+export async function waitForRollout(
+  ecs: EcsPort,
+  cluster: string,
+  service: string,
+  expected: { deploymentId: string; taskDefinitionArn: string },
+  timeoutMs: number,
+  clock: Clock,
+  signal?: AbortSignal,
+): Promise<ServiceInfo> {
+  const deadline = clock.now() + timeoutMs;
+  let lastProgress = '';
+  for (;;) {
+    const info = await ecs.describeService(cluster, service);
+    const primary = info.deployments.find((d) => d.status === 'PRIMARY');
+    const ours = info.deployments.find((d) => d.id === expected.deploymentId);
+    const fail = (why: string) => new DeploymentFailed(`${service}: ${why}`, info.events);
+    if (!primary) throw fail('ECS reports no PRIMARY deployment.');
+    if (primary.id !== expected.deploymentId) {
+      throw fail(
+        `deployment ${expected.deploymentId} is no longer PRIMARY (now ${primary.id}, running ${primary.taskDefinitionArn}); ECS rolled it back or another deploy replaced it.`,
+      );
+    }
+    if (primary.taskDefinitionArn !== expected.taskDefinitionArn) {
+      throw fail(`the PRIMARY deployment runs ${primary.taskDefinitionArn}, not ${expected.taskDefinitionArn}.`);
+    }
+    if (primary.rolloutState === 'FAILED') {
+      throw fail(`ECS marked the rollout FAILED: ${primary.rolloutStateReason ?? 'no reason given'}.`);
+    }
+    const othersGone = info.deployments.every((d) => d === ours || d.runningCount === 0);
+    const completed =
+      primary.rolloutState === 'COMPLETED' ||
+      // Services on an external or CODE_DEPLOY controller carry no rolloutState: use the counts.
+      (primary.rolloutState === undefined && othersGone && primary.runningCount === primary.desiredCount);
+    if (completed && primary.runningCount >= primary.desiredCount) {
+      core.info(`${service}: rollout completed, ${primary.runningCount}/${primary.desiredCount} tasks running ${primary.taskDefinitionArn}.`);
+      return info;
+    }
+    const progress = `${primary.rolloutState ?? 'in progress'}: ${primary.runningCount}/${primary.desiredCount} running, ${primary.failedTasks} failed`;
+    if (progress !== lastProgress) core.info(`${service}: ${progress}`);
+    lastProgress = progress;
+    if (clock.now() + ROLLOUT_POLL_MS > deadline) {
+      throw fail(`the rollout did not complete within wait-timeout (${Math.round(timeoutMs / 1000)} s); last seen ${progress}. Raise 'wait-timeout' if the service needs longer.`);
+    }
+    await clock.sleep(ROLLOUT_POLL_MS, signal);
+  }
+}

@@ -1,0 +1,310 @@
+// The deploy flow, top to bottom as the deployment happens:
+// lock → discover → deploy idle → verify idle → shift → bake → finalize, and on any failure once the
+// production listener has changed: restore the snapshot, restore the record, fail.
+import * as core from '@actions/core';
+import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { Cancelled, DeploymentFailed, errorMessage, HealthCheckFailed, RollbackFailed, UnsafeListenerState } from '../errors.js';
+import { waitUntilHealthy, watch } from '../health/gate.js';
+import { substituteColour } from '../health/probe.js';
+import { announceSwitch } from '../report/annotations.js';
+import { saveJson, StateKey, type Phase } from '../state.js';
+import { describeActions, liveColourOf, readSplit, sameActions } from '../traffic.js';
+import { otherColour, type Colour, type Config, type ListenerSnapshot } from '../types.js';
+import { newNotes, recordStep, type FlowDeps, type FlowResult } from './context.js';
+import { discover, requireSingleLiveColour } from './discover.js';
+import { updateIdleService, waitForRollout } from './deploy-idle.js';
+import { acquireLock, releaseLock, type LockHandle } from './lock.js';
+import { checkAlarmsBeforeShift, monitorChecks } from './monitor.js';
+import { restoreSnapshot } from './restore.js';
+import { applySplit, shiftSteps, splitFor } from './shift.js';
+import { waitForHealthyTargets } from './target-health.js';
+import { materialise, resolveTaskDefinition } from './task-definition.js';
+import { pointTestListener } from './test-listener.js';
+import { formatDuration } from '../duration.js';
+
+/** How long the lock lives if its run dies without releasing it: everything the run may wait for, plus margin. */
+export function lockTtlMs(config: Config): number {
+  const shiftWaits = config.trafficShift.kind === 'all-at-once' ? 0 : shiftSteps(config.trafficShift).length * config.trafficShift.waitMs;
+  return 2 * config.waitTimeoutMs + shiftWaits + config.bakeTimeMs + config.scaleDownDelayMs + 30 * 60_000;
+}
+
+export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult> {
+  const { ports, clock, timeline, state, signal } = deps;
+  const notes = newNotes();
+  const phase = (p: Phase) => state.save(StateKey.Phase, p);
+  phase('started');
+
+  let lock: (LockHandle & { tookOver?: unknown }) | undefined;
+  if (config.lock && !config.dryRun) {
+    lock = await timeline.run('Lock', () => acquireLock(ports.ssm, config.stateParameter, config.run, lockTtlMs(config), clock));
+    saveJson(state, StateKey.Lock, { name: lock.name, runId: lock.runId });
+    if (lock.tookOver) notes.notes.push(`Took over an expired deployment lock (${lock.name}).`);
+    phase('locked');
+  }
+
+  let live: Colour | undefined;
+  let idle: Colour | undefined;
+  let taskDefinitionArn: string | undefined;
+  let snapshot: ListenerSnapshot | undefined;
+  let switchedAt: string | undefined;
+  let settled = false;
+  try {
+    const found = await timeline.run('Discover', () => discover(ports, config));
+    live = requireSingleLiveColour(found, config);
+    const liveColour = live;
+    const idleColour = otherColour(live);
+    idle = idleColour;
+    state.save(StateKey.PreviousColour, liveColour);
+    state.save(StateKey.PreviousRecord, found.record ?? '');
+    state.save(StateKey.NewColour, idleColour);
+    notes.listenerBefore = describeActions(found.actions, config.targetGroups);
+    if (found.drift) {
+      notes.notes.push(
+        found.record === undefined
+          ? `${config.stateParameter} did not exist; it will be created from the listener (${liveColour}).`
+          : `${config.stateParameter} recorded '${found.record}' but the listener sent traffic to ${liveColour}; the listener was trusted.`,
+      );
+    }
+
+    const [liveService, idleService] = await Promise.all([
+      ports.ecs.describeService(config.cluster, config.services[liveColour]),
+      ports.ecs.describeService(config.cluster, config.services[idleColour]),
+    ]);
+    const resolved = await resolveTaskDefinition(ports.ecs, config, liveService.taskDefinitionArn);
+
+    if (config.dryRun) {
+      notes.plan = planLines(config, liveColour, resolved.description, idleService.desiredCount === 0 ? liveService.desiredCount : idleService.desiredCount);
+      core.info(['Dry run: nothing will be changed. The plan:', ...notes.plan.map((l) => `  ${l}`)].join('\n'));
+      settled = true;
+      return { outcome: { status: 'no-op', liveColour, previousColour: liveColour, rolledBack: false }, notes };
+    }
+
+    // The record must exist and match the listener before anything moves, so a run that dies from here
+    // on leaves a record that post and `mode: rollback` can trust.
+    if (found.drift) await ports.ssm.put(config.stateParameter, liveColour, 'Live colour of the blue-green pair');
+
+    phase('deploying');
+    await timeline.run(`Deploy ${idleColour}`, async () => {
+      const arn = await materialise(ports.ecs, resolved);
+      taskDefinitionArn = arn;
+      const rollout = await updateIdleService(ports.ecs, config.cluster, idleService, liveService, arn);
+      await waitForRollout(ports.ecs, config.cluster, idleService.serviceName, { deploymentId: rollout.deploymentId, taskDefinitionArn: arn }, config.waitTimeoutMs, clock, signal);
+    });
+
+    phase('verifying');
+    let current: Action[] = found.actions;
+    // The production listener's state right before our first change (not as discovered: the rollout
+    // may have taken minutes, and someone may have changed the listener meanwhile); saved at once so
+    // post can restore it.
+    const takeSnapshot = async (): Promise<void> => {
+      if (snapshot) return;
+      const fresh = await ports.elb.readActions(found.target);
+      if (!sameActions(fresh, found.actions)) {
+        const now = describeActions(fresh, config.targetGroups);
+        if (liveColourOf(readSplit(fresh, config.targetGroups)) !== liveColour) {
+          throw new UnsafeListenerState(`The ${found.target.kind} changed while ${idleColour} was being deployed and no longer sends all traffic to ${liveColour} (now: ${now}). Not switching; run again.`);
+        }
+        core.warning(`The ${found.target.kind} changed while ${idleColour} was being deployed (now: ${now}); the rollback snapshot is its current state.`);
+      }
+      snapshot = { target: found.target, actions: fresh, takenAt: new Date(clock.now()).toISOString() };
+      saveJson(state, StateKey.Snapshot, snapshot);
+      current = fresh;
+    };
+    await timeline.run(`Verify ${idleColour}`, async () => {
+      if (config.testListenerArn) await pointTestListener(ports.elb, config, idleColour, state);
+      const deadline = clock.now() + config.waitTimeoutMs;
+      await waitForHealthyTargets({
+        elb: ports.elb,
+        colour: idleColour,
+        targetGroupArn: config.targetGroups[idleColour],
+        minHealthy: Math.max(1, (await ports.ecs.describeService(config.cluster, idleService.serviceName)).desiredCount),
+        deadline,
+        clock,
+        signal,
+        // ALB health-checks a group only while a listener forwards to it: attach the idle group with
+        // weight 0 (no user traffic) so its targets are checked.
+        onUnused: async () => {
+          await takeSnapshot();
+          core.info(`The ${idleColour} target group is not attached to the listener: adding it with weight 0 so the ALB health-checks it.`);
+          current = await applySplit(ports.elb, found.target, current, config.targetGroups, splitFor(idleColour, 0));
+        },
+      });
+      if (config.health.url) {
+        const url = substituteColour(config.health.url, idleColour);
+        await waitUntilHealthy({
+          probe: deps.probe,
+          url,
+          threshold: config.health.healthyThreshold,
+          intervalMs: config.health.intervalMs,
+          deadlineMs: deadline,
+          clock,
+          signal,
+          onResult: (r, consecutive) => core.info(`${r.ok ? 'pass' : 'FAIL'} ${consecutive}/${config.health.healthyThreshold} ${url}: ${r.detail}`),
+        });
+      } else {
+        notes.notes.push('No health-check-url: the idle colour was gated on target health only.');
+      }
+      await checkAlarmsBeforeShift(ports, config);
+    });
+
+    const checks = monitorChecks(ports, config, deps.probe, idleColour);
+    const watchFor = async (durationMs: number, during: string) => {
+      const result = await watch({ checks, intervalMs: config.health.intervalMs, durationMs, clock, signal });
+      if (!result.ok) {
+        throw new HealthCheckFailed(`${result.check} failed during ${during} at ${result.at}: ${result.detail}${result.results.length > 1 ? ` (streak: ${result.results.join(' | ')})` : ''}`);
+      }
+    };
+
+    phase('shifting');
+    await timeline.run(`Shift traffic to ${idleColour}`, async () => {
+      await takeSnapshot();
+      const steps = shiftSteps(config.trafficShift);
+      for (const [index, percent] of steps.entries()) {
+        const split = splitFor(idleColour, percent);
+        current = await applySplit(ports.elb, found.target, current, config.targetGroups, split);
+        switchedAt = new Date(clock.now()).toISOString();
+        recordStep(notes, clock.now(), split, `step ${index + 1}/${steps.length}`);
+        if (percent < 100 && config.trafficShift.kind !== 'all-at-once') {
+          core.info(`${percent}% on ${idleColour}; watching for ${formatDuration(config.trafficShift.waitMs)} before the next step.`);
+          await watchFor(config.trafficShift.waitMs, `the ${percent}% step`);
+        }
+      }
+      await ports.ssm.put(config.stateParameter, idleColour, 'Live colour of the blue-green pair');
+      announceSwitch(liveColour, idleColour, splitFor(idleColour, 100));
+    });
+    notes.listenerAfter = describeActions(current, config.targetGroups);
+
+    phase('baking');
+    await timeline.run(`Bake ${idleColour} for ${formatDuration(config.bakeTimeMs)}`, () => watchFor(config.bakeTimeMs, 'the bake time'));
+
+    phase('settled');
+    settled = true;
+    await timeline.run('Finalize', async () => {
+      if (config.testListenerArn) await pointTestListener(ports.elb, config, liveColour, state);
+      if (config.scaleDownPrevious) await scaleDownPrevious(config, deps, liveColour, notes.notes);
+    });
+    return {
+      outcome: { status: 'succeeded', liveColour: idleColour, previousColour: liveColour, ...(taskDefinitionArn ? { taskDefinitionArn } : {}), rolledBack: false, ...(switchedAt ? { switchedAt } : {}) },
+      notes,
+    };
+  } catch (error) {
+    if (error instanceof DeploymentFailed) notes.events = error.events;
+    const reason = errorMessage(error);
+    if (snapshot && !settled && live && idle) {
+      return rollBack(config, deps, { snapshot, live, idle, reason, error, notes, ...(taskDefinitionArn ? { taskDefinitionArn } : {}), ...(switchedAt ? { switchedAt } : {}) });
+    }
+    if (settled) {
+      // Finalize failed after traffic moved and baked: the deploy stands; say what was not tidied.
+      core.warning(`The deploy succeeded but finalizing did not complete: ${reason}`);
+      notes.notes.push(`Finalize did not complete: ${reason}`);
+      return {
+        outcome: { status: 'succeeded', ...(idle ? { liveColour: idle } : {}), ...(live ? { previousColour: live } : {}), ...(taskDefinitionArn ? { taskDefinitionArn } : {}), rolledBack: false, ...(switchedAt ? { switchedAt } : {}) },
+        notes,
+      };
+    }
+    phase('settled');
+    return {
+      outcome: { status: 'failed', ...(live ? { liveColour: live, previousColour: live } : {}), ...(taskDefinitionArn ? { taskDefinitionArn } : {}), rolledBack: false },
+      notes,
+      error: error instanceof Error ? error : new Error(reason),
+      errorTitle: live ? `Blue-green deploy failed; traffic stayed on ${live}` : 'Blue-green deploy failed',
+    };
+  } finally {
+    if (lock) {
+      await releaseLock(ports.ssm, lock).then(
+        () => state.save(StateKey.Lock, ''),
+        (e: unknown) => core.warning(`Could not release the lock ${lock?.name}: ${errorMessage(e)}; the post step will try again.`),
+      );
+    }
+  }
+}
+
+interface RollbackContext {
+  snapshot: ListenerSnapshot;
+  live: Colour;
+  idle: Colour;
+  reason: string;
+  error: unknown;
+  notes: FlowResult['notes'];
+  taskDefinitionArn?: string;
+  switchedAt?: string;
+}
+
+async function rollBack(config: Config, deps: FlowDeps, ctx: RollbackContext): Promise<FlowResult> {
+  const { state, timeline, clock } = deps;
+  state.save(StateKey.Phase, 'rolling-back');
+  const cancelled = ctx.error instanceof Cancelled;
+  core.error(`${cancelled ? 'Cancelled' : 'Failed'}: ${ctx.reason}. Restoring traffic to ${ctx.live}.`);
+  try {
+    const ports = cancelled && deps.rescuePorts ? deps.rescuePorts() : deps.ports;
+    const restored = await timeline.run(`Roll back to ${ctx.live}`, () => restoreSnapshot(ports, config, ctx.snapshot, ctx.live, ctx.idle));
+    state.save(StateKey.Phase, 'settled');
+    ctx.notes.listenerAfter = describeActions(ctx.snapshot.actions, config.targetGroups);
+    recordStep(ctx.notes, clock.now(), splitFor(ctx.live, 100), 'rollback');
+    const when = new Date(clock.now()).toISOString();
+    return {
+      outcome: {
+        status: 'rolled-back',
+        liveColour: restored.live,
+        previousColour: ctx.idle,
+        ...(ctx.taskDefinitionArn ? { taskDefinitionArn: ctx.taskDefinitionArn } : {}),
+        rolledBack: true,
+        rollbackReason: ctx.reason,
+        ...(ctx.switchedAt ? { switchedAt: ctx.switchedAt } : {}),
+      },
+      notes: ctx.notes,
+      error: new Error(`${ctx.reason}. Rolled back at ${when}: traffic is back on ${ctx.live} and ${config.stateParameter} = ${ctx.live}.`),
+      errorTitle: cancelled ? `Deploy cancelled; traffic is back on ${ctx.live}` : `Blue-green deploy rolled back to ${ctx.live}`,
+    };
+  } catch (rollbackError) {
+    const message = errorMessage(rollbackError);
+    // A RollbackFailed has already put traffic where healthy targets are; anything else leaves the
+    // snapshot in state, so post tries the restore again.
+    if (rollbackError instanceof RollbackFailed) state.save(StateKey.Phase, 'settled');
+    const live = rollbackError instanceof RollbackFailed && message.startsWith('Did not roll back') ? ctx.idle : undefined;
+    return {
+      outcome: {
+        status: 'failed',
+        ...(live ? { liveColour: live, previousColour: ctx.live } : {}),
+        ...(ctx.taskDefinitionArn ? { taskDefinitionArn: ctx.taskDefinitionArn } : {}),
+        rolledBack: false,
+        rollbackReason: ctx.reason,
+        ...(ctx.switchedAt ? { switchedAt: ctx.switchedAt } : {}),
+      },
+      notes: ctx.notes,
+      error: new RollbackFailed(`${ctx.reason}. Then the rollback failed: ${message}`),
+      errorTitle: 'Blue-green rollback FAILED: act now',
+    };
+  }
+}
+
+async function scaleDownPrevious(config: Config, deps: FlowDeps, previous: Colour, notes: string[]): Promise<void> {
+  const { clock, signal, ports } = deps;
+  if (config.scaleDownDelayMs > 0) {
+    core.info(`Waiting ${formatDuration(config.scaleDownDelayMs)} before scaling ${config.services[previous]} to 0.`);
+    try {
+      await clock.sleep(config.scaleDownDelayMs, signal);
+    } catch {
+      notes.push(`Cancelled before scaling ${config.services[previous]} down; it still runs and remains a rollback target.`);
+      return;
+    }
+  }
+  await ports.ecs.updateService(config.cluster, config.services[previous], { desiredCount: 0 });
+  notes.push(`Scaled ${config.services[previous]} (${previous}) to 0 tasks: it is no longer a rollback target until redeployed.`);
+  core.info(`Scaled ${config.services[previous]} to 0.`);
+}
+
+function planLines(config: Config, live: Colour, taskDefinition: string, desired: number): string[] {
+  const idle = otherColour(live);
+  const steps = shiftSteps(config.trafficShift);
+  return [
+    `Live colour: ${live} (${config.services[live]}); deploy to ${idle} (${config.services[idle]}).`,
+    `Task definition: ${taskDefinition}.`,
+    `Update ${config.services[idle]} to it with ${desired} task(s); wait up to ${formatDuration(config.waitTimeoutMs)} for the rollout.`,
+    `Verify ${idle}: all targets healthy${config.health.url ? `, then ${config.health.healthyThreshold} consecutive passes of ${substituteColour(config.health.url, idle)}` : ''}.`,
+    `Shift traffic to ${idle}: ${steps.map((p) => `${p}%`).join(' → ')}${config.trafficShift.kind === 'all-at-once' ? '' : `, ${formatDuration(config.trafficShift.waitMs)} between steps`}.`,
+    `Record ${idle} in ${config.stateParameter}; bake for ${formatDuration(config.bakeTimeMs)} (${config.health.unhealthyThreshold} consecutive failures roll back${config.alarms.length ? `; alarms: ${config.alarms.join(', ')}` : ''}).`,
+    ...(config.scaleDownPrevious ? [`Then scale ${config.services[live]} to 0 after ${formatDuration(config.scaleDownDelayMs)}.`] : []),
+  ];
+}
+

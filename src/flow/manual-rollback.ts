@@ -1,0 +1,135 @@
+// `mode: rollback`: put traffic back on the other colour without redeploying: check that colour's
+// targets and health URL, flip the listener, record it. Also the way out of a listener left split.
+import * as core from '@actions/core';
+import { errorMessage, HealthCheckFailed, UnsafeListenerState } from '../errors.js';
+import { waitUntilHealthy } from '../health/gate.js';
+import { substituteColour } from '../health/probe.js';
+import { announceSwitch } from '../report/annotations.js';
+import { saveJson, StateKey } from '../state.js';
+import { describeActions } from '../traffic.js';
+import { isColour, otherColour, type Colour, type Config, type ListenerSnapshot } from '../types.js';
+import { newNotes, recordStep, type FlowDeps, type FlowResult } from './context.js';
+import { discover } from './discover.js';
+import { lockTtlMs } from './deploy.js';
+import { acquireLock, releaseLock } from './lock.js';
+import { applySplit, confirmActions, splitFor } from './shift.js';
+import { waitForHealthyTargets } from './target-health.js';
+import { pointTestListener } from './test-listener.js';
+
+export async function manualRollback(config: Config, deps: FlowDeps): Promise<FlowResult> {
+  const { ports, clock, state, timeline, signal } = deps;
+  const notes = newNotes();
+  state.save(StateKey.Phase, 'started');
+  const lock = config.lock && !config.dryRun
+    ? await timeline.run('Lock', () => acquireLock(ports.ssm, config.stateParameter, config.run, lockTtlMs(config), clock))
+    : undefined;
+  if (lock) saveJson(state, StateKey.Lock, { name: lock.name, runId: lock.runId });
+  let snapshot: ListenerSnapshot | undefined;
+  let from: Colour | undefined;
+  let to: Colour | undefined;
+  let recorded: string | undefined;
+  let wasSplit = false;
+  try {
+    const found = await timeline.run('Discover', () => discover(ports, config));
+    notes.listenerBefore = describeActions(found.actions, config.targetGroups);
+    recorded = found.record;
+    if (found.live === 'split') {
+      wasSplit = true;
+      // A run died mid-shift: the record still names the colour that was live before it.
+      if (!isColour(found.record)) {
+        throw new UnsafeListenerState(
+          `The listener is split (blue ${found.split.blue}%, green ${found.split.green}%) and ${config.stateParameter} does not name a colour, so there is no known previous colour. Point the listener at a healthy colour by hand.`,
+        );
+      }
+      to = found.record;
+      from = otherColour(to);
+    } else {
+      from = found.live;
+      to = otherColour(from);
+    }
+    const target = to;
+    const source = from;
+    // What post restores to if this run dies mid-flip: the listener as it was, and the record as it
+    // was (for a split listener that is the recorded colour, `target`).
+    state.save(StateKey.PreviousColour, wasSplit ? target : source);
+    state.save(StateKey.NewColour, wasSplit ? source : target);
+
+    const service = await ports.ecs.describeService(config.cluster, config.services[target]);
+    if (service.runningCount === 0) {
+      throw new HealthCheckFailed(
+        `Cannot roll back to ${target}: ${service.serviceName} runs no tasks (desired ${service.desiredCount}), probably scaled down after the last deploy. Deploy the version you want instead.`,
+      );
+    }
+    if (config.dryRun) {
+      notes.plan = [`Check ${target}'s targets and health URL, then move all traffic from ${source} to ${target} and record ${target}.`];
+      core.info(`Dry run: would roll back from ${source} to ${target}.`);
+      return { outcome: { status: 'no-op', liveColour: source, previousColour: source, rolledBack: false }, notes };
+    }
+
+    let current = found.actions;
+    const takeSnapshot = () => {
+      snapshot ??= { target: found.target, actions: found.actions, takenAt: new Date(clock.now()).toISOString() };
+      saveJson(state, StateKey.Snapshot, snapshot);
+    };
+    state.save(StateKey.Phase, 'verifying');
+    await timeline.run(`Verify ${target}`, async () => {
+      const deadline = clock.now() + config.waitTimeoutMs;
+      await waitForHealthyTargets({
+        elb: ports.elb, colour: target, targetGroupArn: config.targetGroups[target], minHealthy: 1, deadline, clock, signal,
+        onUnused: async () => {
+          takeSnapshot();
+          current = await applySplit(ports.elb, found.target, current, config.targetGroups, splitFor(target, found.split[target]));
+        },
+      });
+      if (config.health.url) {
+        await waitUntilHealthy({
+          probe: deps.probe, url: substituteColour(config.health.url, target), threshold: config.health.healthyThreshold,
+          intervalMs: config.health.intervalMs, deadlineMs: deadline, clock, signal,
+        });
+      }
+    });
+
+    state.save(StateKey.Phase, 'shifting');
+    await timeline.run(`Move traffic to ${target}`, async () => {
+      takeSnapshot();
+      current = await applySplit(ports.elb, found.target, current, config.targetGroups, splitFor(target, 100));
+      await ports.ssm.put(config.stateParameter, target, 'Live colour of the blue-green pair');
+    });
+    state.save(StateKey.Phase, 'settled');
+    const switchedAt = new Date(clock.now()).toISOString();
+    recordStep(notes, clock.now(), splitFor(target, 100), 'manual rollback');
+    notes.listenerAfter = describeActions(current, config.targetGroups);
+    announceSwitch(source, target, splitFor(target, 100));
+    if (config.testListenerArn) await pointTestListener(ports.elb, config, source, state);
+    return {
+      outcome: { status: 'succeeded', liveColour: target, previousColour: source, rolledBack: true, rollbackReason: `mode: rollback moved traffic from ${source} to ${target}`, switchedAt },
+      notes,
+    };
+  } catch (error) {
+    let reason = errorMessage(error);
+    let live: Colour | undefined = wasSplit ? undefined : from;
+    let restored = !snapshot;
+    if (snapshot) {
+      // Nothing here was a deploy: put the listener and the record back exactly as they were.
+      try {
+        await ports.elb.writeActions(snapshot.target, snapshot.actions);
+        await confirmActions(ports.elb, snapshot.target, snapshot.actions);
+        if (recorded !== undefined) await ports.ssm.put(config.stateParameter, recorded);
+        restored = true;
+      } catch (restoreError) {
+        reason += `; restoring the listener failed too: ${errorMessage(restoreError)}`;
+        live = undefined;
+      }
+    }
+    // A restore that failed leaves the phase as it was, so post tries again.
+    if (restored) state.save(StateKey.Phase, 'settled');
+    return {
+      outcome: { status: 'failed', ...(live ? { liveColour: live, previousColour: live } : {}), rolledBack: false },
+      notes,
+      error: new Error(reason),
+      errorTitle: `Manual rollback failed${live ? `; traffic stays as it was (${live})` : ''}`,
+    };
+  } finally {
+    if (lock) await releaseLock(ports.ssm, lock).then(() => state.save(StateKey.Lock, ''), (e: unknown) => core.warning(`Could not release the lock: ${errorMessage(e)}`));
+  }
+}

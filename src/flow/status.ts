@@ -1,0 +1,48 @@
+// `mode: status`: report the live colour, the split, and what each colour runs. Changes nothing.
+import * as core from '@actions/core';
+import type { AwsPorts } from '../aws/ports.js';
+import { describeActions } from '../traffic.js';
+import { COLOURS, otherColour, type Config } from '../types.js';
+import { newNotes, type FlowDeps, type FlowResult } from './context.js';
+import { discover } from './discover.js';
+import { describeTargets, healthyCount } from './target-health.js';
+
+async function describeColour(ports: AwsPorts, config: Config, colour: 'blue' | 'green') {
+  const service = await ports.ecs.describeService(config.cluster, config.services[colour]);
+  const [taskDefinition, targets] = await Promise.all([
+    ports.ecs.describeTaskDefinition(service.taskDefinitionArn),
+    ports.elb.describeTargetHealth(config.targetGroups[colour]),
+  ]);
+  const images = (taskDefinition.containerDefinitions ?? []).map((c) => `${c.name ?? '?'}=${c.image ?? '?'}`);
+  core.info(
+    `${colour}: ${service.serviceName} runs ${service.runningCount}/${service.desiredCount} task(s) of ${service.taskDefinitionArn} [${images.join(', ')}]; targets: ${describeTargets(targets)}`,
+  );
+  return { colour, service: service.serviceName, taskDefinitionArn: service.taskDefinitionArn, images, desired: service.desiredCount, running: service.runningCount, healthy: healthyCount(targets) };
+}
+
+export async function status(config: Config, deps: FlowDeps): Promise<FlowResult> {
+  const { ports, timeline } = deps;
+  const notes = newNotes();
+  const found = await timeline.run('Discover', () => discover(ports, config));
+  const colours = await timeline.run('Describe services', () => Promise.all(COLOURS.map((c) => describeColour(ports, config, c))));
+  notes.listenerBefore = describeActions(found.actions, config.targetGroups);
+  notes.services = colours.map(({ healthy: _healthy, ...rest }) => rest);
+  if (found.live === 'split') {
+    notes.notes.push(`The listener is split: blue ${found.split.blue}%, green ${found.split.green}%. Run 'mode: rollback' to put all traffic on the recorded colour.`);
+  }
+  if (found.drift && found.live !== 'split') {
+    notes.notes.push(`${config.stateParameter} records '${found.record ?? '(missing)'}' but the listener sends traffic to ${found.live}.`);
+  }
+  for (const c of colours) if (c.healthy === 0 && found.split[c.colour] > 0) notes.notes.push(`${c.colour} receives traffic but has no healthy targets.`);
+  const live = found.live === 'split' ? undefined : found.live;
+  const liveInfo = colours.find((c) => c.colour === live);
+  return {
+    outcome: {
+      status: 'no-op',
+      ...(live ? { liveColour: live, previousColour: otherColour(live) } : {}),
+      ...(liveInfo ? { taskDefinitionArn: liveInfo.taskDefinitionArn } : {}),
+      rolledBack: false,
+    },
+    notes,
+  };
+}

@@ -1,0 +1,54 @@
+// Gate on the ALB's own view of the targets: every registered target of the colour must be healthy.
+import * as core from '@actions/core';
+import type { ElbPort, TargetHealth } from '../aws/ports.js';
+import { HealthCheckFailed } from '../errors.js';
+import type { Clock, Colour } from '../types.js';
+
+/** Between DescribeTargetHealth polls; ALB health checks themselves run every 5-300 s. */
+export const TARGET_HEALTH_POLL_MS = 5_000;
+
+export const healthyCount = (targets: TargetHealth[]): number => targets.filter((t) => t.state === 'healthy').length;
+
+export const describeTargets = (targets: TargetHealth[]): string =>
+  targets.length === 0
+    ? 'no registered targets'
+    : targets.map((t) => `${t.id}${t.port ? `:${t.port}` : ''} ${t.state}${t.reason ? ` (${t.reason})` : ''}`).join(', ');
+
+export interface TargetGateOptions {
+  elb: ElbPort;
+  colour: Colour;
+  targetGroupArn: string;
+  /** At least this many healthy targets (the service's desired count). */
+  minHealthy: number;
+  deadline: number;
+  clock: Clock;
+  signal?: AbortSignal;
+  /** Called once if the group's targets are `unused` (no listener forwards to it), to attach it with weight 0. */
+  onUnused?: () => Promise<void>;
+}
+
+/** Resolves when every target that is not draining is healthy and there are at least minHealthy of them. */
+export async function waitForHealthyTargets(opts: TargetGateOptions): Promise<TargetHealth[]> {
+  let attached = false;
+  let last = '';
+  for (;;) {
+    const targets = (await opts.elb.describeTargetHealth(opts.targetGroupArn)).filter((t) => t.state !== 'draining');
+    const seen = describeTargets(targets);
+    if (targets.length >= opts.minHealthy && targets.length > 0 && targets.every((t) => t.state === 'healthy')) {
+      core.info(`${opts.colour} targets healthy: ${seen}`);
+      return targets;
+    }
+    if (!attached && opts.onUnused && targets.some((t) => t.state === 'unused')) {
+      attached = true;
+      await opts.onUnused();
+    }
+    if (seen !== last) core.info(`${opts.colour} targets: ${seen}`);
+    last = seen;
+    if (opts.clock.now() + TARGET_HEALTH_POLL_MS > opts.deadline) {
+      throw new HealthCheckFailed(
+        `The ${opts.colour} target group's targets did not all become healthy in time (need ${opts.minHealthy}); last seen: ${seen}. Check the target group's health check path and the tasks' logs.`,
+      );
+    }
+    await opts.clock.sleep(TARGET_HEALTH_POLL_MS, opts.signal);
+  }
+}

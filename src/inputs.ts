@@ -1,0 +1,204 @@
+// Every input, validated up front into one typed Config before anything touches AWS. All bad inputs
+// are reported together, so a user fixes their workflow in one pass.
+import * as core from '@actions/core';
+import { parseDuration } from './duration.js';
+import { InputError } from './errors.js';
+import {
+  parseAlarmNames,
+  parseCluster,
+  parseListenerArn,
+  parseListenerRuleArn,
+  parseRegion,
+  parseService,
+  parseStateParameter,
+  parseTargetGroupArn,
+  type ParsedArn,
+} from './inputs/aws-resources.js';
+import { checkImageRendering, checkLoadBalancer, checkRegion, checkServices } from './inputs/consistency.js';
+import { InputReader, type InputName, type Parse } from './inputs/contract.js';
+import { credentialValues } from './inputs/credentials.js';
+import { parseCount, parseExpectedBody, parseExpectedStatus, parseHeaders, parseHealthCheckUrl } from './inputs/health.js';
+import { readRunIdentity } from './inputs/run-identity.js';
+import { parseMode, parseSwitch } from './inputs/scalars.js';
+import { parseTaskDefinitionSource, taskDefinitionArnRegion } from './inputs/task-definition.js';
+import { parseTrafficShift } from './inputs/traffic-shift.js';
+import type { Config, HealthCheckConfig } from './types.js';
+
+export { INPUT_DEFAULTS, REQUIRED_INPUTS, type InputName } from './inputs/contract.js';
+export { loadTaskDefinitionFile, renderImage } from './inputs/task-definition.js';
+
+const MAX_THRESHOLD = 100;
+
+/** Several bad inputs at once: `errors` holds each, the message lists them one per line. */
+export class InputErrors extends Error {
+  override name = 'InputErrors';
+  constructor(readonly errors: InputError[]) {
+    super([`The inputs have ${errors.length} problems:`, ...errors.map((e) => `- ${e.message}`)].join('\n'));
+  }
+}
+
+/** Masks (core.setSecret) every credential-like value in the environment. */
+export function maskCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): void {
+  for (const secret of credentialValues(env)) core.setSecret(secret);
+}
+
+/**
+ * Validates every input into one Config, applying the action.yml defaults itself so tests and the
+ * post step see the same values. Throws InputError for one bad input, InputErrors for several.
+ */
+export function readConfig(
+  getInput: (name: string) => string = (name) => core.getInput(name),
+  env: NodeJS.ProcessEnv = process.env,
+): Config {
+  maskCredentialsFromEnv(env);
+  const inputs = new InputReader(getInput);
+
+  const mode = inputs.read('mode', parseMode);
+  const region = readRegion(inputs, env);
+  const cluster = inputs.required('cluster', parseCluster);
+  const blueService = inputs.required('blue-service', parseService);
+  const greenService = inputs.required('green-service', parseService);
+  const blueTargetGroup = inputs.required('blue-target-group-arn', parseTargetGroupArn);
+  const greenTargetGroup = inputs.required('green-target-group-arn', parseTargetGroupArn);
+  const listener = inputs.required('listener-arn', parseListenerArn);
+  const listenerRule = inputs.optional('listener-rule-arn', parseListenerRuleArn);
+  const testListener = inputs.optional('test-listener-arn', parseListenerArn);
+  const stateParameter = inputs.required('state-parameter', parseStateParameter);
+  checkServices(inputs, cluster, blueService, greenService);
+  checkLoadBalancer(inputs, { blue: blueTargetGroup, green: greenTargetGroup, listener, rule: listenerRule, testListener });
+
+  const taskDefinition = inputs.read('task-definition', (_, value) => parseTaskDefinitionSource(value));
+  const containerName = inputs.optional('container-name', (_, value) => value);
+  const image = inputs.optional('image', (_, value) => value);
+  checkImageRendering(inputs, taskDefinition, containerName, image);
+
+  if (region) {
+    const arns: [InputName, ParsedArn | undefined][] = [
+      ['cluster', cluster?.arn],
+      ['blue-service', blueService?.arn],
+      ['green-service', greenService?.arn],
+      ['blue-target-group-arn', blueTargetGroup],
+      ['green-target-group-arn', greenTargetGroup],
+      ['listener-arn', listener],
+      ['listener-rule-arn', listenerRule],
+      ['test-listener-arn', testListener],
+    ];
+    checkRegion(inputs, region, arns);
+    const taskRegion = taskDefinition?.kind === 'reference' ? taskDefinitionArnRegion(taskDefinition.value) : undefined;
+    if (taskRegion !== undefined && taskRegion !== region) {
+      inputs.report(
+        new InputError('task-definition', inputs.raw('task-definition'), `a task definition in ${region} (aws-region): this one is in ${taskRegion}`),
+      );
+    }
+  }
+
+  const health = readHealth(inputs);
+  const trafficShift = inputs.read('traffic-shift', parseTrafficShift);
+  const bakeTimeMs = inputs.read('bake-time', parseDuration);
+  const alarms = inputs.read('cloudwatch-alarms', parseAlarmNames);
+  const waitTimeoutMs = inputs.read('wait-timeout', positiveDuration('the longest wait for the ECS service to become stable'));
+  const scaleDownPrevious = inputs.read('scale-down-previous', parseSwitch);
+  const scaleDownDelayMs = inputs.read('scale-down-delay', parseDuration);
+  const lock = inputs.read('lock', parseSwitch);
+  const dryRun = inputs.read('dry-run', parseSwitch);
+
+  const [first, ...others] = inputs.errors;
+  if (first) throw others.length > 0 ? new InputErrors(inputs.errors) : first;
+
+  return {
+    mode: checked(mode),
+    cluster: checked(cluster).value,
+    region: checked(region),
+    services: { blue: checked(blueService).value, green: checked(greenService).value },
+    targetGroups: { blue: checked(blueTargetGroup).arn, green: checked(greenTargetGroup).arn },
+    listenerArn: checked(listener).arn,
+    ...(listenerRule ? { listenerRuleArn: listenerRule.arn } : {}),
+    ...(testListener ? { testListenerArn: testListener.arn } : {}),
+    stateParameter: checked(stateParameter),
+    taskDefinition: checked(taskDefinition),
+    ...(containerName !== undefined ? { containerName } : {}),
+    ...(image !== undefined ? { image } : {}),
+    health: checked(health),
+    trafficShift: checked(trafficShift),
+    bakeTimeMs: checked(bakeTimeMs),
+    alarms: checked(alarms),
+    waitTimeoutMs: checked(waitTimeoutMs),
+    scaleDownPrevious: checked(scaleDownPrevious),
+    scaleDownDelayMs: checked(scaleDownDelayMs),
+    lock: checked(lock),
+    dryRun: checked(dryRun),
+    run: readRunIdentity(env),
+  };
+}
+
+/** A value that passed validation; reaching the throw would be a bug in readConfig itself. */
+function checked<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('readConfig used an input that was not validated');
+  return value;
+}
+
+function readRegion(inputs: InputReader, env: NodeJS.ProcessEnv): string | undefined {
+  const value = inputs.raw('aws-region') || env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || '';
+  if (value === '') {
+    inputs.report(
+      new InputError(
+        'aws-region',
+        '',
+        'a region such as us-east-1: set aws-region, or configure AWS credentials first (aws-actions/configure-aws-credentials sets AWS_REGION)',
+      ),
+    );
+    return undefined;
+  }
+  return inputs.attempt(() => parseRegion('aws-region', value));
+}
+
+function positiveDuration(meaning: string): Parse<number> {
+  return (input, value) => {
+    const ms = parseDuration(input, value);
+    if (ms <= 0) throw new InputError(input, value, `a duration longer than 0 (${meaning})`);
+    return ms;
+  };
+}
+
+function readHealth(inputs: InputReader): HealthCheckConfig | undefined {
+  const url = inputs.optional('health-check-url', parseHealthCheckUrl);
+  const postSwitchUrl = inputs.optional('post-switch-health-check-url', parseHealthCheckUrl) ?? url;
+  const headers = inputs.read('health-check-headers', (input, value) => parseHeaders(input, value, (secret) => core.setSecret(secret)));
+  const expectedStatus = inputs.read('health-check-expected-status', parseExpectedStatus);
+  const expectedBody = inputs.optional('health-check-expected-body', parseExpectedBody);
+  const intervalMs = inputs.read('health-check-interval', positiveDuration('the time between two probes'));
+  const timeoutMs = inputs.read('health-check-timeout', positiveDuration('the time one probe may take'));
+  const healthyThreshold = inputs.read('healthy-threshold', (input, value) => parseCount(input, value, 1, MAX_THRESHOLD));
+  const unhealthyThreshold = inputs.read('unhealthy-threshold', (input, value) => parseCount(input, value, 1, MAX_THRESHOLD));
+
+  if (intervalMs !== undefined && timeoutMs !== undefined && timeoutMs > intervalMs) {
+    inputs.report(
+      new InputError(
+        'health-check-timeout',
+        inputs.raw('health-check-timeout'),
+        `at most health-check-interval (${inputs.raw('health-check-interval')}): a probe must end before the next one starts`,
+      ),
+    );
+  }
+  if (
+    headers === undefined ||
+    expectedStatus === undefined ||
+    intervalMs === undefined ||
+    timeoutMs === undefined ||
+    healthyThreshold === undefined ||
+    unhealthyThreshold === undefined
+  ) {
+    return undefined;
+  }
+  return {
+    ...(url !== undefined ? { url } : {}),
+    ...(postSwitchUrl !== undefined ? { postSwitchUrl } : {}),
+    headers,
+    expectedStatus,
+    ...(expectedBody !== undefined ? { expectedBody } : {}),
+    intervalMs,
+    timeoutMs,
+    healthyThreshold,
+    unhealthyThreshold,
+  };
+}

@@ -1,0 +1,98 @@
+// The v1 input contract (names and defaults) and a reader that records every bad input instead of
+// stopping at the first, so a user fixes their workflow in one pass.
+import { InputError } from '../errors.js';
+
+/** Every input of the v1 contract and its default ('' = none); action.yml declares the same. */
+export const INPUT_DEFAULTS = {
+  mode: 'deploy',
+  cluster: '',
+  'blue-service': '',
+  'green-service': '',
+  'blue-target-group-arn': '',
+  'green-target-group-arn': '',
+  'listener-arn': '',
+  'listener-rule-arn': '',
+  'test-listener-arn': '',
+  'state-parameter': '',
+  'task-definition': '',
+  'container-name': '',
+  image: '',
+  'health-check-url': '',
+  'post-switch-health-check-url': '',
+  'aws-region': '',
+  'health-check-headers': '',
+  'health-check-expected-status': '200',
+  'health-check-expected-body': '',
+  'health-check-interval': '10s',
+  'health-check-timeout': '5s',
+  'healthy-threshold': '3',
+  'unhealthy-threshold': '3',
+  'traffic-shift': 'all-at-once',
+  'bake-time': '5m',
+  'cloudwatch-alarms': '',
+  'wait-timeout': '15m',
+  'scale-down-previous': 'false',
+  'scale-down-delay': '0s',
+  lock: 'true',
+  'dry-run': 'false',
+} as const;
+
+export type InputName = keyof typeof INPUT_DEFAULTS;
+
+/** Required whatever the mode: rollback and status need the same pair, listener and record. */
+export const REQUIRED_INPUTS: readonly InputName[] = [
+  'cluster',
+  'blue-service',
+  'green-service',
+  'blue-target-group-arn',
+  'green-target-group-arn',
+  'listener-arn',
+  'state-parameter',
+];
+
+export type Parse<T> = (input: InputName, value: string) => T;
+
+/** Reads inputs through `getInput` and records InputErrors; parse results are undefined when invalid. */
+export class InputReader {
+  readonly errors: InputError[] = [];
+  constructor(private readonly getInput: (name: string) => string) {}
+
+  /** The trimmed value, or the default when the input is empty. */
+  raw(name: InputName): string {
+    return (this.getInput(name) ?? '').trim() || INPUT_DEFAULTS[name];
+  }
+
+  /** Parses the value, empty included. */
+  read<T>(name: InputName, parse: Parse<T>): T | undefined {
+    return this.attempt(() => parse(name, this.raw(name)));
+  }
+
+  /** undefined, and no error, when the input is empty. */
+  optional<T>(name: InputName, parse: Parse<T>): T | undefined {
+    const value = this.raw(name);
+    return value === '' ? undefined : this.attempt(() => parse(name, value));
+  }
+
+  required<T>(name: InputName, parse: Parse<T>): T | undefined {
+    if (this.raw(name) === '') {
+      this.report(new InputError(name, '', 'a value: this input is required in every mode'));
+      return undefined;
+    }
+    return this.read(name, parse);
+  }
+
+  /** Runs a check; an InputError it throws is recorded, anything else is a bug and propagates. */
+  attempt<T>(check: () => T): T | undefined {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      this.report(error);
+      return undefined;
+    }
+  }
+
+  report(error: InputError): void {
+    this.errors.push(error);
+  }
+}

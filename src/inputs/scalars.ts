@@ -1,0 +1,25 @@
+// Small inputs with a fixed vocabulary: the mode and the yes/no switches.
+import { InputError } from '../errors.js';
+import type { Mode } from '../types.js';
+
+const MODES: readonly Mode[] = ['deploy', 'rollback', 'status'];
+
+export function parseMode(input: string, value: string): Mode {
+  const mode = MODES.find((m) => m === value.toLowerCase());
+  if (!mode) throw new InputError(input, value, `one of ${MODES.join(', ')}`);
+  return mode;
+}
+
+const TRUE = new Set(['true', 'yes', '1']);
+const FALSE = new Set(['false', 'no', '0']);
+
+/**
+ * true/false/yes/no/1/0 in any case. Hand-written because core.getBooleanInput accepts only the
+ * YAML 1.2 spellings of true and false, and `yes` is what many people type.
+ */
+export function parseSwitch(input: string, value: string): boolean {
+  const word = value.toLowerCase();
+  if (TRUE.has(word)) return true;
+  if (FALSE.has(word)) return false;
+  throw new InputError(input, value, 'true or false (yes/no and 1/0 also work)');
+}

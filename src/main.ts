@@ -1,0 +1,3 @@
+import { runMain } from './flow/run.js';
+
+await runMain();

@@ -1,0 +1,3 @@
+import { runPost } from './flow/run-post.js';
+
+await runPost();

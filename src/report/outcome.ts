@@ -1,0 +1,50 @@
+// The action's outputs: every one is always set, so downstream steps can read them without guards.
+import * as core from '@actions/core';
+import type { Colour } from '../types.js';
+import { oneLine } from './format.js';
+
+export type DeployStatus = 'succeeded' | 'rolled-back' | 'failed' | 'no-op';
+
+export interface Outcome {
+  status: DeployStatus;
+  /** The colour serving traffic at the end. */
+  liveColour?: Colour;
+  /** The colour that served traffic before this run. */
+  previousColour?: Colour;
+  /** What the deployed (or live) colour runs. */
+  taskDefinitionArn?: string;
+  rolledBack: boolean;
+  rollbackReason?: string;
+  /** ISO time of the (last) traffic switch. */
+  switchedAt?: string;
+}
+
+/** The output names of the v1 contract (action.yml). */
+export const OUTPUT_NAMES = [
+  'status',
+  'live-color',
+  'previous-color',
+  'task-definition-arn',
+  'rolled-back',
+  'rollback-reason',
+  'switched-at',
+] as const;
+export type OutputName = (typeof OUTPUT_NAMES)[number];
+
+/** The outputs as strings: empty when unknown, the reason on one line. */
+export function outputValues(outcome: Outcome): Record<OutputName, string> {
+  return {
+    status: outcome.status,
+    'live-color': outcome.liveColour ?? '',
+    'previous-color': outcome.previousColour ?? '',
+    'task-definition-arn': outcome.taskDefinitionArn ?? '',
+    'rolled-back': outcome.rolledBack ? 'true' : 'false',
+    'rollback-reason': oneLine(outcome.rollbackReason ?? ''),
+    'switched-at': outcome.switchedAt ?? '',
+  };
+}
+
+export function setOutputs(outcome: Outcome): void {
+  const values = outputValues(outcome);
+  for (const name of OUTPUT_NAMES) core.setOutput(name, values[name]);
+}

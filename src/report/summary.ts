@@ -1,0 +1,266 @@
+// The job summary: the whole story of one run on the run's page. Rendering is a pure function
+// (tests assert on its text); writing goes through core.summary, or the log when there is no
+// summary file (local runs, the sandbox demo).
+import * as core from '@actions/core';
+import { errorMessage } from '../errors.js';
+import { COLOURS, otherColour, type Colour, type Mode, type TrafficSplit } from '../types.js';
+import { formatDuration, oneLine, timeOfDay } from './format.js';
+import type { DeployStatus, Outcome } from './outcome.js';
+import type { PhaseRecord } from './timeline.js';
+
+export interface TrafficStep {
+  /** ISO time the listener was changed. */
+  at: string;
+  split: TrafficSplit;
+  note?: string;
+}
+
+export interface ServiceStatus {
+  colour: Colour;
+  service: string;
+  taskDefinitionArn: string;
+  images: string[];
+  desired: number;
+  running: number;
+}
+
+export interface Report {
+  /** e.g. `Blue-green deploy of my-service`. */
+  title: string;
+  mode: Mode;
+  outcome: Outcome;
+  timeline: PhaseRecord[];
+  targetGroups: Record<Colour, string>;
+  /** One-line description of the listener's forward action before and after. */
+  listenerBefore?: string;
+  listenerAfter?: string;
+  /** The split before the first step; when absent, the previous colour at 100% is assumed. */
+  trafficBefore?: TrafficSplit;
+  /** Every change of the listener in order, the rollback's restore included. */
+  trafficSteps: TrafficStep[];
+  /** Warnings, drift and lock takeovers. */
+  notes: string[];
+  /** Dry run: what would be done. */
+  plan?: string[];
+  /** Status mode: both services. */
+  services?: ServiceStatus[];
+  /** ECS events on a failed rollout, newest first. */
+  events?: string[];
+}
+
+const STATUS_EMOJI: Record<DeployStatus, string> = {
+  succeeded: '✅',
+  'rolled-back': '⏪',
+  failed: '❌',
+  'no-op': '⏸️',
+};
+
+/** Markdown text: HTML-significant characters escaped so a reason cannot hide itself in a tag. */
+const text = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** One table cell: escaped, on one line, pipes escaped. */
+const cell = (value: string) => text(oneLine(value)).replace(/\|/g, '\\|');
+const code = (value: string) => `\`${value.replace(/`/g, "'")}\``;
+const bold = (colour: Colour) => `**${colour}**`;
+
+/** `targetgroup/web-blue/0123` → `web-blue`; anything not shaped like a target group ARN as is. */
+export function targetGroupName(arn: string): string {
+  return /:targetgroup\/([^/]+)\//.exec(arn)?.[1] ?? arn;
+}
+
+function heading(report: Report): string {
+  const { status } = report.outcome;
+  if (report.mode === 'status') return `## ℹ️ ${text(report.title)}`;
+  if (status === 'no-op' && report.plan) return `## 📝 ${text(report.title)}: dry run`;
+  const label = status === 'no-op' ? 'no change' : status.replace('-', ' ');
+  return `## ${STATUS_EMOJI[status]} ${text(report.title)}: ${label}`;
+}
+
+function outcomeParagraph(report: Report): string {
+  const o = report.outcome;
+  const live = o.liveColour;
+  const runs = o.taskDefinitionArn ? `, running ${code(o.taskDefinitionArn)}` : '';
+  const reason = o.rollbackReason ? ` **Reason:** ${text(oneLine(o.rollbackReason))}` : '';
+  const switched = o.switchedAt ? ` Traffic switched at ${o.switchedAt}.` : '';
+  const was = o.previousColour && o.previousColour !== live ? ` (was ${bold(o.previousColour)})` : '';
+
+  if (report.mode === 'status') {
+    if (!live) return `The live colour could not be determined.${reason}`;
+    return `${bold(live)} is live${runs}; ${bold(otherColour(live))} is idle.`;
+  }
+  switch (o.status) {
+    case 'succeeded':
+      if (report.mode === 'rollback') return `Rolled back on request: ${live ? bold(live) : 'the other colour'} is live again${was}${runs}.${switched}`;
+      return `${live ? bold(live) : 'The new colour'} is live${was}${runs}.${switched}`;
+    case 'rolled-back':
+      return `The deploy was rolled back: traffic is back on ${live ? bold(live) : 'the previous colour'}.${reason}`;
+    case 'failed':
+      return `The deploy failed; ${live ? `${bold(live)} is live` : 'the live colour is unknown'}.${reason}`;
+    case 'no-op':
+      if (report.plan) return `Dry run: nothing was changed.${live ? ` ${bold(live)} is live${runs}.` : ''}`;
+      return `Nothing to do${live ? `: ${bold(live)} is live${runs}` : ''}.${reason}`;
+  }
+}
+
+function timelineTable(records: PhaseRecord[]): string[] {
+  if (records.length === 0) return [];
+  return [
+    '### Timeline',
+    '',
+    '| Phase | Start | Duration | Result | Detail |',
+    '|---|---|---|---|---|',
+    ...records.map(
+      (r) =>
+        `| ${cell(r.phase)} | ${timeOfDay(r.startedAt)} | ${formatDuration(r.durationMs)} | ${cell(r.result)} | ${cell(r.detail ?? '')} |`,
+    ),
+    '',
+  ];
+}
+
+/** The split before the first step: given, or the previous colour with everything. */
+function splitBefore(report: Report): TrafficSplit | undefined {
+  if (report.trafficBefore) return report.trafficBefore;
+  const previous = report.outcome.previousColour;
+  if (!previous) return undefined;
+  return { [previous]: 100, [otherColour(previous)]: 0 } as TrafficSplit;
+}
+
+interface DiagramState {
+  label: string;
+  split: TrafficSplit;
+}
+
+/** Before, the furthest the new colour got (when the run went back from it), and after. */
+function diagramStates(report: Report): DiagramState[] {
+  const steps = report.trafficSteps;
+  const last = steps[steps.length - 1];
+  if (!last) return [];
+  const before = splitBefore(report);
+  const states: DiagramState[] = before ? [{ label: 'Before', split: before }] : [];
+  const from: Colour | undefined = before ? (before.blue >= before.green ? 'blue' : 'green') : undefined;
+  if (from) {
+    const to = otherColour(from);
+    const peak = steps.reduce((best, step) => (step.split[to] > best.split[to] ? step : best), last);
+    if (peak !== last && peak.split[to] > last.split[to]) {
+      states.push({ label: `Furthest · ${timeOfDay(peak.at)}`, split: peak.split });
+    }
+  }
+  states.push({ label: `After · ${timeOfDay(last.at)}`, split: last.split });
+  return states;
+}
+
+/** A mermaid flowchart: one box per state, the listener's edges labelled with each colour's weight. */
+export function renderTrafficDiagram(report: Report): string[] {
+  const states = diagramStates(report);
+  if (states.length === 0) return [];
+  const quote = (value: string) => `"${value.replace(/"/g, '#quot;')}"`;
+  const lines = ['```mermaid', 'flowchart LR'];
+  states.forEach((state, i) => {
+    const id = `s${i}`;
+    lines.push(`  subgraph ${id}[${quote(state.label)}]`, '    direction LR', `    ${id}_listener([${quote('listener')}])`);
+    for (const colour of COLOURS) {
+      const weight = state.split[colour];
+      lines.push(`    ${id}_${colour}[${quote(`${colour}<br/>${targetGroupName(report.targetGroups[colour])}`)}]`);
+      // Solid edges carry traffic, dotted ones carry none.
+      lines.push(`    ${id}_listener ${weight > 0 ? '-->' : '-.->'}|${quote(`${weight}%`)}| ${id}_${colour}`);
+    }
+    lines.push('  end');
+  });
+  for (let i = 1; i < states.length; i += 1) lines.push(`  s${i - 1} --> s${i}`);
+  lines.push('```');
+  return lines;
+}
+
+function trafficSection(report: Report): string[] {
+  const { listenerBefore, listenerAfter, trafficSteps } = report;
+  const diagram = renderTrafficDiagram(report);
+  if (!listenerBefore && !listenerAfter && trafficSteps.length === 0) return [];
+  const lines = ['### Traffic', ''];
+  if (listenerBefore) lines.push(`**Listener before:** ${text(oneLine(listenerBefore))}  `);
+  if (listenerAfter) lines.push(`**Listener after:** ${text(oneLine(listenerAfter))}  `);
+  lines.push(
+    `**Target groups:** blue ${code(report.targetGroups.blue)} · green ${code(report.targetGroups.green)}`,
+    '',
+  );
+  if (diagram.length > 0) lines.push(...diagram, '');
+  if (trafficSteps.length > 0) {
+    lines.push(
+      '| Time | blue | green | Note |',
+      '|---|---|---|---|',
+      ...trafficSteps.map((s) => `| ${timeOfDay(s.at)} | ${s.split.blue}% | ${s.split.green}% | ${cell(s.note ?? '')} |`),
+      '',
+    );
+  }
+  return lines;
+}
+
+function listSection(titleText: string, items: string[] | undefined, marker: (i: number) => string): string[] {
+  if (!items || items.length === 0) return [];
+  return [`### ${titleText}`, '', ...items.map((item, i) => `${marker(i)} ${text(oneLine(item))}`), ''];
+}
+
+function servicesTable(report: Report): string[] {
+  const services = report.services;
+  if (!services || services.length === 0) return [];
+  const live = report.outcome.liveColour;
+  return [
+    '### Services',
+    '',
+    '| Colour | Service | Task definition | Images | Desired | Running |',
+    '|---|---|---|---|---|---|',
+    ...services.map(
+      (s) =>
+        `| ${s.colour}${s.colour === live ? ' (live)' : ''} | ${cell(s.service)} | ${code(s.taskDefinitionArn)} | ` +
+        `${s.images.map(code).join('<br>')} | ${s.desired} | ${s.running} |`,
+    ),
+    '',
+  ];
+}
+
+function eventsBlock(events: string[] | undefined): string[] {
+  if (!events || events.length === 0) return [];
+  return [
+    '<details>',
+    `<summary>ECS service events (${events.length}, newest first)</summary>`,
+    '',
+    '```text',
+    ...events.map((e) => oneLine(e).replace(/```/g, "'''")),
+    '```',
+    '',
+    '</details>',
+    '',
+  ];
+}
+
+/** The summary as markdown; pure, so tests and the local log see exactly what GitHub renders. */
+export function renderSummaryMarkdown(report: Report): string {
+  const lines = [
+    heading(report),
+    '',
+    outcomeParagraph(report),
+    '',
+    ...timelineTable(report.timeline),
+    ...trafficSection(report),
+    ...listSection('Notes', report.notes, () => '- ⚠️'),
+    ...listSection('Plan (dry run, nothing changed)', report.plan, (i) => `${i + 1}.`),
+    ...servicesTable(report),
+    ...eventsBlock(report.events),
+  ];
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** Appends the summary to the job summary; without GITHUB_STEP_SUMMARY (local runs) logs it instead. Never throws. */
+export async function writeSummary(report: Report): Promise<void> {
+  const markdown = renderSummaryMarkdown(report);
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    core.info(markdown);
+    return;
+  }
+  try {
+    await core.summary.addRaw(markdown, true).write();
+  } catch (error) {
+    // A summary that cannot be written must not turn a deploy red: keep the story in the log.
+    core.summary.emptyBuffer();
+    core.warning(`Could not write the job summary: ${errorMessage(error)}`);
+    core.info(markdown);
+  }
+}

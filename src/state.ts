@@ -1,0 +1,70 @@
+// What main tells post, saved with core.saveState at every phase boundary. One enum of keys with typed
+// save/get (as actions/cache does), so main and post cannot drift apart on names or shapes.
+import * as core from '@actions/core';
+import type { Colour, ListenerSnapshot } from './types.js';
+
+export enum StateKey {
+  /** The last phase main entered; post reads it to know what may be half-done. */
+  Phase = 'phase',
+  /** The listener's (or rule's) actions before the first change, JSON. Present from the first change on. */
+  Snapshot = 'snapshot',
+  /** The test listener's actions before it was pointed at the idle colour, JSON. */
+  TestSnapshot = 'test-snapshot',
+  /** The colour that was live when main started, and the parameter's value then ('' if it did not exist). */
+  PreviousColour = 'previous-colour',
+  PreviousRecord = 'previous-record',
+  /** The colour main was moving traffic to. */
+  NewColour = 'new-colour',
+  /** The lock main holds: JSON {name, runId}. Cleared when main releases it. */
+  Lock = 'lock',
+  /**
+   * What post needs of the configuration, JSON {region, targetGroups, stateParameter}: post uses what
+   * main used, even if re-reading the inputs would now fail (a task definition file gone, say).
+   */
+  Context = 'context',
+}
+
+/** Phases in the order main passes them. `settled` means nothing is half-done: post only releases the lock. */
+export type Phase = 'started' | 'locked' | 'deploying' | 'verifying' | 'shifting' | 'baking' | 'rolling-back' | 'settled';
+
+export interface PostContext {
+  region: string;
+  targetGroups: Record<Colour, string>;
+  stateParameter: string;
+}
+
+export interface LockRecord {
+  name: string;
+  runId: string;
+}
+
+/** Typed access to the runner's state file; the default implementation is @actions/core. */
+export interface StateStore {
+  save(key: StateKey, value: string): void;
+  get(key: StateKey): string;
+}
+
+export const runnerState: StateStore = {
+  save: (key, value) => core.saveState(key, value),
+  get: (key) => core.getState(key),
+};
+
+export const saveJson = (store: StateStore, key: StateKey, value: unknown): void => store.save(key, JSON.stringify(value));
+
+export function readJson<T>(store: StateStore, key: StateKey): T | undefined {
+  const raw = store.get(key);
+  if (!raw) return undefined;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    core.warning(`Saved state '${key}' is not valid JSON; ignoring it.`);
+    return undefined;
+  }
+}
+
+export const savedPhase = (store: StateStore): Phase | undefined => (store.get(StateKey.Phase) || undefined) as Phase | undefined;
+export const savedSnapshot = (store: StateStore) => readJson<ListenerSnapshot>(store, StateKey.Snapshot);
+export const savedColour = (store: StateStore, key: StateKey.PreviousColour | StateKey.NewColour): Colour | undefined => {
+  const value = store.get(key);
+  return value === 'blue' || value === 'green' ? value : undefined;
+};

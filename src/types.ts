@@ -1,0 +1,98 @@
+// The domain's shared vocabulary. Every module speaks in these types; the AWS SDK's own types
+// appear only where we pass AWS shapes through unchanged (listener actions, task definitions).
+import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
+
+export type Colour = 'blue' | 'green';
+export const COLOURS: readonly Colour[] = ['blue', 'green'];
+export const otherColour = (c: Colour): Colour => (c === 'blue' ? 'green' : 'blue');
+export const isColour = (v: unknown): v is Colour => v === 'blue' || v === 'green';
+
+export type Mode = 'deploy' | 'rollback' | 'status';
+
+/** How traffic moves from the live colour to the new one. Percent is what the new colour gets per step. */
+export type TrafficShift =
+  | { kind: 'all-at-once' }
+  | { kind: 'canary'; percent: number; waitMs: number }
+  | { kind: 'linear'; percent: number; waitMs: number };
+
+/** An inclusive range of HTTP status codes; `200` is {min: 200, max: 200}. */
+export interface StatusRange {
+  min: number;
+  max: number;
+}
+
+export interface HealthCheckConfig {
+  /** Checked against the idle colour before the switch; `{color}` is already *not* substituted here. */
+  url?: string;
+  /** Checked during shift waits and bake; defaults to `url`. `{color}` not substituted. */
+  postSwitchUrl?: string;
+  /** Header name → value; values are masked with core.setSecret when read. */
+  headers: Record<string, string>;
+  expectedStatus: StatusRange[];
+  expectedBody?: RegExp;
+  intervalMs: number;
+  timeoutMs: number;
+  healthyThreshold: number;
+  unhealthyThreshold: number;
+}
+
+export type TaskDefinitionSource =
+  | { kind: 'live' }
+  | { kind: 'file'; path: string }
+  | { kind: 'reference'; value: string };
+
+/** One validated configuration, built from the inputs before anything else runs. */
+export interface Config {
+  mode: Mode;
+  cluster: string;
+  region: string;
+  services: Record<Colour, string>;
+  targetGroups: Record<Colour, string>;
+  listenerArn: string;
+  listenerRuleArn?: string;
+  testListenerArn?: string;
+  stateParameter: string;
+  taskDefinition: TaskDefinitionSource;
+  containerName?: string;
+  image?: string;
+  health: HealthCheckConfig;
+  trafficShift: TrafficShift;
+  bakeTimeMs: number;
+  alarms: string[];
+  waitTimeoutMs: number;
+  scaleDownPrevious: boolean;
+  scaleDownDelayMs: number;
+  lock: boolean;
+  dryRun: boolean;
+  /** Who is deploying, for the lock and the summary: from GITHUB_* variables. */
+  run: RunIdentity;
+}
+
+export interface RunIdentity {
+  /** Unique per run attempt, e.g. `123456789-1`. */
+  id: string;
+  /** Human description, e.g. `owner/repo workflow "Deploy" run 42 (attempt 1)`. */
+  description: string;
+  /** Link to the run when known. */
+  url?: string;
+}
+
+/** Where the forward action being shifted lives. */
+export type TrafficTarget = { kind: 'listener'; arn: string } | { kind: 'rule'; arn: string };
+
+/** The listener's default actions (or the rule's actions) exactly as AWS returned them, before any change. */
+export interface ListenerSnapshot {
+  target: TrafficTarget;
+  actions: Action[];
+  takenAt: string;
+}
+
+/** Weight per colour, 0-100, summing to 100. */
+export type TrafficSplit = Record<Colour, number>;
+
+/** Injected time, so the flow runs under jest's fake timers and the sandbox alike. */
+export interface Clock {
+  now(): number;
+  /** Resolves after ms; rejects with the signal's reason if aborted. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
