@@ -1,0 +1,27 @@
+// Everything one sandbox holds, passed to the pieces that need more than their own model.
+import type { AlarmModel } from '../cloudwatch/api.js';
+import type { EcsModel } from '../ecs/model.js';
+import type { Scheduler } from '../ecs/scheduler.js';
+import type { ElbModel } from '../elb/model.js';
+import type { DataPlane } from '../elb/proxy.js';
+import type { SsmModel } from '../ssm/api.js';
+import type { Account } from './ids.js';
+
+export interface TargetGroupDefaults {
+  healthCheckIntervalMs: number;
+  healthCheckTimeoutMs: number;
+  healthyThreshold: number;
+  unhealthyThreshold: number;
+  deregistrationDelayMs: number;
+}
+
+export interface World {
+  account: Account;
+  elb: ElbModel;
+  ecs: EcsModel;
+  ssm: SsmModel;
+  alarms: AlarmModel;
+  scheduler: Scheduler;
+  dataPlane: DataPlane;
+  targetGroupDefaults: TargetGroupDefaults;
+}

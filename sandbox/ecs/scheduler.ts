@@ -1,0 +1,263 @@
+// The ECS service scheduler, simulated: it starts tasks for the PRIMARY deployment up to the desired
+// count, registers them in the service's target group, drains and stops the old deployment's tasks
+// once the new ones are healthy (minimum healthy 100 %, maximum 200 %), marks the rollout COMPLETED,
+// replaces tasks that fail ELB health checks, and trips the deployment circuit breaker (FAILED, with
+// ECS's service events) when tasks keep failing.
+import { randomBytes } from 'node:crypto';
+import { arns, ecsDeploymentId, type Account } from '../core/ids.js';
+import type { ElbModel } from '../elb/model.js';
+import type { Deployment, EcsModel, Service, Task } from './model.js';
+import { startTaskProcess, type TaskProcess } from './task-process.js';
+
+export interface SchedulerTimings {
+  /** How often services are reconciled. */
+  tickMs: number;
+  /** SIGTERM → SIGKILL grace when stopping a task (ECS's stopTimeout). */
+  stopTimeoutMs: number;
+  /** Failed tasks that trip the circuit breaker; ECS uses max(3, ceil(desired / 2)) up to 200. */
+  circuitBreakerThreshold?: number;
+}
+
+export class Scheduler {
+  private timer?: NodeJS.Timeout;
+  readonly processes = new Map<string, TaskProcess>();
+  private stopping = false;
+
+  constructor(
+    private readonly ecs: EcsModel,
+    private readonly elb: ElbModel,
+    private readonly account: Account,
+    private readonly taskServerPath: string,
+    private readonly timings: SchedulerTimings,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      for (const s of this.ecs.services) this.reconcile(s);
+    }, this.timings.tickMs);
+  }
+
+  /** Kills every task process at once (the sandbox is going away: no draining). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    const exits = [...this.processes.values()].map((p) => {
+      p.child.kill('SIGKILL');
+      return p.exited;
+    });
+    await Promise.all(exits);
+    this.processes.clear();
+  }
+
+  /** Starts a new PRIMARY deployment (UpdateService with a new task definition). */
+  newDeployment(service: Service, taskDefinitionArn: string): Deployment {
+    const now = new Date();
+    const id = ecsDeploymentId();
+    for (const d of service.deployments) if (d.status === 'PRIMARY') d.status = 'ACTIVE';
+    const deployment: Deployment = {
+      id,
+      status: 'PRIMARY',
+      taskDefinitionArn,
+      desiredCount: service.desiredCount,
+      rolloutState: 'IN_PROGRESS',
+      rolloutStateReason: `ECS deployment ${id} in progress.`,
+      failedTasks: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    service.deployments.unshift(deployment);
+    service.taskDefinitionArn = taskDefinitionArn;
+    this.ecs.emit('deployment', { service: service.name, id, rolloutState: 'IN_PROGRESS' });
+    return deployment;
+  }
+
+  setBehaviour(task: Task, behaviour: string): void {
+    this.processes.get(task.arn)?.setBehaviour(behaviour);
+  }
+
+  private liveTasks(d: Deployment): Task[] {
+    return this.ecs.tasks.filter((t) => t.deploymentId === d.id && t.desiredStatus === 'RUNNING');
+  }
+
+  private healthyInService(service: Service, task: Task): boolean {
+    if (task.lastStatus !== 'RUNNING') return false;
+    return service.loadBalancers.every((lb) => {
+      const tg = this.elb.targetGroup(lb.targetGroupArn);
+      return tg?.targets.some((t) => t.port === task.port && t.state === 'healthy') ?? false;
+    });
+  }
+
+  reconcile(service: Service): void {
+    if (this.stopping || service.status !== 'ACTIVE') return;
+    const primary = service.deployments.find((d) => d.status === 'PRIMARY');
+    if (!primary) return;
+    primary.desiredCount = service.desiredCount;
+    this.replaceUnhealthy(service);
+
+    const live = this.liveTasks(primary);
+    if (primary.rolloutState !== 'FAILED' && live.length < service.desiredCount) {
+      const started = Array.from({ length: service.desiredCount - live.length }, () => this.launch(service, primary));
+      this.ecs.addEvent(service, `has started ${started.length} tasks: ${started.map((t) => `(task ${t.id})`).join(' ')}.`);
+    }
+    if (live.length > service.desiredCount) {
+      for (const t of live.slice(service.desiredCount)) void this.stopTask(service, t, `Scaling activity initiated by (deployment ${primary.id})`);
+    }
+
+    // Old deployments keep just enough tasks that healthy capacity never drops below the desired count.
+    const healthyPrimary = this.liveTasks(primary).filter((t) => this.healthyInService(service, t)).length;
+    let keep = Math.max(0, service.desiredCount - healthyPrimary);
+    for (const old of service.deployments.filter((d) => d.status !== 'PRIMARY')) {
+      for (const t of this.liveTasks(old)) {
+        if (keep > 0) keep -= 1;
+        else void this.stopTask(service, t, `Scaling activity initiated by (deployment ${primary.id})`);
+      }
+    }
+    service.deployments = service.deployments.filter(
+      (d) => d.status === 'PRIMARY' || this.ecs.tasks.some((t) => t.deploymentId === d.id && t.lastStatus !== 'STOPPED'),
+    );
+
+    const settled =
+      service.deployments.length === 1 &&
+      this.liveTasks(primary).length === service.desiredCount &&
+      this.liveTasks(primary).every((t) => this.healthyInService(service, t)) &&
+      !this.ecs.tasks.some((t) => t.deploymentId === primary.id && t.desiredStatus === 'STOPPED' && t.lastStatus !== 'STOPPED');
+    if (primary.rolloutState === 'IN_PROGRESS' && settled) {
+      primary.rolloutState = 'COMPLETED';
+      primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
+      primary.updatedAt = new Date();
+      this.ecs.addEvent(service, `(deployment ${primary.id}) deployment completed.`);
+      this.ecs.addEvent(service, 'has reached a steady state.');
+      this.ecs.emit('deployment', { service: service.name, id: primary.id, rolloutState: 'COMPLETED' });
+    }
+  }
+
+  /** ECS stops tasks that fail their target group's health checks (after the grace period). */
+  private replaceUnhealthy(service: Service): void {
+    const graceMs = service.healthCheckGracePeriodSeconds * 1000;
+    for (const task of this.ecs.tasks) {
+      if (task.serviceName !== service.name || task.clusterArn !== service.clusterArn) continue;
+      if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING') continue;
+      if (Date.now() - (task.startedAt?.getTime() ?? 0) < graceMs) continue;
+      const failing = service.loadBalancers.find((lb) =>
+        this.elb.targetGroup(lb.targetGroupArn)?.targets.some((t) => t.port === task.port && t.state === 'unhealthy'),
+      );
+      if (!failing) continue;
+      this.ecs.addEvent(service, `(task ${task.id}) failed ELB health checks in (target-group ${failing.targetGroupArn})`);
+      this.countFailure(service, task.deploymentId);
+      void this.stopTask(service, task, `Task failed ELB health checks in (target-group ${failing.targetGroupArn})`);
+    }
+  }
+
+  private launch(service: Service, deployment: Deployment): Task {
+    const td = this.ecs.taskDefinition(deployment.taskDefinitionArn);
+    const container = ((td?.input.containerDefinitions as Record<string, unknown>[] | undefined) ?? [])[0] ?? {};
+    const env: Record<string, string> = {};
+    for (const kv of (container.environment as { name?: string; value?: string }[] | undefined) ?? []) {
+      if (kv.name) env[kv.name] = kv.value ?? '';
+    }
+    const tg = service.loadBalancers[0] && this.elb.targetGroup(service.loadBalancers[0].targetGroupArn);
+    env.SANDBOX_HEALTH_PATH ??= tg?.healthCheck.path ?? '/health';
+    env.SANDBOX_COLOUR ??= /-(blue|green)$/.exec(service.name)?.[1] ?? service.name;
+    const id = randomBytes(16).toString('hex');
+    const task: Task = {
+      arn: arns.task(this.account, service.clusterName, id),
+      id,
+      clusterArn: service.clusterArn,
+      clusterName: service.clusterName,
+      serviceName: service.name,
+      deploymentId: deployment.id,
+      taskDefinitionArn: deployment.taskDefinitionArn,
+      containerName: String(container.name ?? 'app'),
+      image: String(container.image ?? 'sandbox'),
+      lastStatus: 'PROVISIONING',
+      desiredStatus: 'RUNNING',
+      createdAt: new Date(),
+      registeredIn: [],
+    };
+    this.ecs.tasks.push(task);
+    const proc = startTaskProcess(this.taskServerPath, env);
+    this.processes.set(task.arn, proc);
+    task.lastStatus = 'PENDING';
+    proc.ready.then(
+      (port) => {
+        if (task.desiredStatus !== 'RUNNING') return;
+        task.port = port;
+        task.lastStatus = 'RUNNING';
+        task.startedAt = new Date();
+        this.ecs.emit('task', { arn: task.arn, lastStatus: task.lastStatus });
+        for (const lb of service.loadBalancers) {
+          this.elb.registerTarget(lb.targetGroupArn, '127.0.0.1', port);
+          task.registeredIn.push(lb.targetGroupArn);
+          this.ecs.addEvent(service, `registered 1 targets in (target-group ${lb.targetGroupArn})`);
+        }
+      },
+      () => undefined,
+    );
+    void proc.exited.then((code) => {
+      this.processes.delete(task.arn);
+      if (task.desiredStatus === 'STOPPED' || this.stopping) return;
+      // The essential container exited on its own: ECS counts a failed task and replaces it.
+      task.desiredStatus = 'STOPPED';
+      task.exitCode = typeof code === 'number' ? code : undefined;
+      task.stopCode = 'EssentialContainerExited';
+      task.stoppedReason = 'Essential container in task exited';
+      task.stoppingAt = new Date();
+      for (const arn of task.registeredIn) if (task.port) void this.elb.deregisterTarget(arn, '127.0.0.1', task.port);
+      this.finishStop(service, task);
+      this.countFailure(service, task.deploymentId);
+    });
+    return task;
+  }
+
+  private countFailure(service: Service, deploymentId: string): void {
+    const d = service.deployments.find((x) => x.id === deploymentId);
+    if (!d) return;
+    d.failedTasks += 1;
+    d.updatedAt = new Date();
+    const threshold = this.timings.circuitBreakerThreshold ?? Math.min(200, Math.max(3, Math.ceil(d.desiredCount / 2)));
+    if (!service.circuitBreaker.enable || d.rolloutState !== 'IN_PROGRESS' || d.failedTasks < threshold) return;
+    d.rolloutState = 'FAILED';
+    d.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
+    this.ecs.addEvent(service, 'is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.');
+    this.ecs.addEvent(service, `(deployment ${d.id}) deployment failed: tasks failed to start.`);
+    this.ecs.emit('deployment', { service: service.name, id: d.id, rolloutState: 'FAILED' });
+    const previous = service.deployments.find((x) => x.status === 'ACTIVE');
+    if (service.circuitBreaker.rollback && d.status === 'PRIMARY' && previous) {
+      const rollback = this.newDeployment(service, previous.taskDefinitionArn);
+      this.ecs.addEvent(service, `rolling back to deployment ${previous.id}.`);
+      void rollback;
+    }
+  }
+
+  /** ECS's stop sequence: deregister and drain for the group's delay, then SIGTERM, then SIGKILL. */
+  async stopTask(service: Service, task: Task, reason: string): Promise<void> {
+    if (task.desiredStatus === 'STOPPED') return;
+    task.desiredStatus = 'STOPPED';
+    task.stoppingAt = new Date();
+    task.stoppedReason = reason;
+    task.stopCode = 'ServiceSchedulerInitiated';
+    if (task.registeredIn.length > 0 && task.port) {
+      task.lastStatus = 'DEACTIVATING';
+      this.ecs.addEvent(service, 'has begun draining connections on 1 tasks.');
+      await Promise.all(task.registeredIn.map((arn) => this.elb.deregisterTarget(arn, '127.0.0.1', task.port ?? 0)));
+      for (const arn of task.registeredIn) this.ecs.addEvent(service, `deregistered 1 targets in (target-group ${arn})`);
+    }
+    task.lastStatus = 'STOPPING';
+    const proc = this.processes.get(task.arn);
+    if (proc) {
+      proc.child.kill('SIGTERM');
+      const timer = setTimeout(() => proc.child.kill('SIGKILL'), this.timings.stopTimeoutMs);
+      await proc.exited;
+      clearTimeout(timer);
+      task.exitCode = 0;
+    }
+    this.finishStop(service, task);
+    this.ecs.addEvent(service, `has stopped 1 running tasks: (task ${task.id}).`);
+  }
+
+  private finishStop(_service: Service, task: Task): void {
+    task.lastStatus = 'STOPPED';
+    task.stoppedAt = new Date();
+    this.ecs.emit('task', { arn: task.arn, lastStatus: task.lastStatus });
+  }
+}

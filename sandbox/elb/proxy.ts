@@ -1,0 +1,162 @@
+// The ALB data plane: one real HTTP reverse proxy per listener. Every request is routed on its own
+// (keep-alive connections are not pinned), so a listener change applies to the next request while
+// requests already sent to a target run to completion.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import type { ElbModel, Target, TargetHealthEvent } from './model.js';
+import { targetKey } from './model.js';
+import { actionsFor, pickTarget, pickTargetGroup, terminalAction } from './routing.js';
+
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
+
+export class DataPlane {
+  private readonly servers = new Map<string, http.Server>();
+  private readonly agents = new Map<string, http.Agent>();
+
+  constructor(
+    private readonly model: ElbModel,
+    private readonly targetTimeoutMs = 30_000,
+  ) {
+    // A target that leaves its group takes its pooled connections with it.
+    model.events.on('targetHealth', (e: TargetHealthEvent) => {
+      if (e.target.state !== 'removed') return;
+      const key = targetKey(e.target);
+      this.agents.get(key)?.destroy();
+      this.agents.delete(key);
+    });
+  }
+
+  /** Starts the listener's proxy on loopback; resolves to its port. */
+  async open(listenerArn: string, port = 0): Promise<number> {
+    const server = http.createServer((req, res) => this.handle(listenerArn, req, res));
+    server.keepAliveTimeout = 60_000;
+    this.servers.set(listenerArn, server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    return (server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+    await Promise.all(
+      [...this.servers.values()].map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.close(() => resolve());
+            s.closeAllConnections();
+          }),
+      ),
+    );
+    this.servers.clear();
+  }
+
+  private handle(listenerArn: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+    const listener = this.model.listener(listenerArn);
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const action = listener
+      ? terminalAction(
+          actionsFor(listener, {
+            host: req.headers.host ?? '',
+            path: url.pathname,
+            method: req.method ?? 'GET',
+            headers: req.headers,
+            query: url.searchParams,
+          }),
+        )
+      : undefined;
+    if (!action) return albError(res, 503);
+    if (action.Type === 'fixed-response') {
+      const cfg = action.FixedResponseConfig as { StatusCode: string; ContentType?: string; MessageBody?: string };
+      res.writeHead(Number(cfg.StatusCode), { 'content-type': cfg.ContentType ?? 'text/plain' });
+      res.end(cfg.MessageBody ?? '');
+      return;
+    }
+    if (action.Type === 'redirect') {
+      const cfg = action.RedirectConfig as { StatusCode: string; Host: string; Path: string; Query: string };
+      const host = cfg.Host.replace('#{host}', req.headers.host ?? '');
+      const path = cfg.Path.replace('/#{path}', url.pathname);
+      res.writeHead(cfg.StatusCode === 'HTTP_301' ? 301 : 302, { location: `http://${host}${path}${url.search}` });
+      res.end();
+      return;
+    }
+    const tgArn = pickTargetGroup(action);
+    const tg = tgArn ? this.model.targetGroup(tgArn) : undefined;
+    const target = tg ? pickTarget(tg) : undefined;
+    if (!tg || !target) return albError(res, 503);
+    this.forward(req, res, tg.name, target, true);
+  }
+
+  private forward(req: http.IncomingMessage, res: http.ServerResponse, tgName: string, target: Target, mayRetry: boolean): void {
+    const headers: http.OutgoingHttpHeaders = {};
+    for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.includes(k)) headers[k] = v;
+    headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
+    headers['x-forwarded-proto'] = 'http';
+    headers['x-forwarded-port'] = String(req.socket.localPort ?? '');
+    headers['x-amzn-trace-id'] = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+    target.inFlight += 1;
+    let finished = false;
+    const finish = () => {
+      if (!finished) {
+        finished = true;
+        target.inFlight -= 1;
+      }
+    };
+    const upstream = http.request(
+      { host: target.id, port: target.port, method: req.method, path: req.url, headers, agent: this.agentFor(target) },
+      (up) => {
+        const out: http.OutgoingHttpHeaders = {};
+        for (const [k, v] of Object.entries(up.headers)) if (!HOP_BY_HOP.includes(k)) out[k] = v;
+        out['x-sandbox-target-group'] = tgName;
+        out['x-sandbox-target'] = `${target.id}:${target.port}`;
+        res.writeHead(up.statusCode ?? 502, out);
+        up.pipe(res);
+        up.on('end', finish);
+        up.on('error', () => {
+          finish();
+          res.destroy();
+        });
+      },
+    );
+    upstream.setTimeout(this.targetTimeoutMs, () => {
+      finish();
+      upstream.destroy();
+      if (!res.headersSent) albError(res, 504);
+    });
+    upstream.on('error', () => {
+      finish();
+      // A pooled connection the target closed just as we reused it: retry once on a new one,
+      // as Node's documentation recommends for idempotent requests.
+      if (mayRetry && upstream.reusedSocket && !res.headersSent && isIdempotent(req.method)) {
+        this.forward(req, res, tgName, target, false);
+        return;
+      }
+      if (!res.headersSent) albError(res, 502);
+      else res.destroy();
+    });
+    // On a retry the request body has already been read: GET-like requests have none.
+    if (req.readableEnded) upstream.end();
+    else req.pipe(upstream);
+  }
+
+  private agentFor(target: Target): http.Agent {
+    const key = targetKey(target);
+    let agent = this.agents.get(key);
+    if (!agent) {
+      agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+      this.agents.set(key, agent);
+    }
+    return agent;
+  }
+}
+
+const isIdempotent = (method: string | undefined): boolean => ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'].includes(method ?? 'GET');
+
+function albError(res: http.ServerResponse, status: 502 | 503 | 504): void {
+  const text = { 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable', 504: 'Gateway Time-out' }[status];
+  res.writeHead(status, { 'content-type': 'text/html', server: 'awselb/2.0' });
+  res.end(`<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n</body>\r\n</html>\r\n`);
+}

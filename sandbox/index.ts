@@ -1,0 +1,209 @@
+// The local AWS sandbox: an AWS endpoint (ELBv2, ECS, SSM, CloudWatch) on loopback, an ECS simulator
+// whose tasks are real processes, ALB target health checks, and a reverse proxy per listener.
+// Start it in-process with startSandbox(); point the SDK (or dist/) at `endpoint` via AWS_ENDPOINT_URL.
+import { EventEmitter } from 'node:events';
+import { AlarmModel, cloudWatchOperations, type AlarmStateValue } from './cloudwatch/api.js';
+import { FaultInjector, type FaultSpec } from './core/faults.js';
+import { RequestLog, type RequestLogEntry, type ServiceName } from './core/request-log.js';
+import type { World } from './core/world.js';
+import { ecsOperations } from './ecs/api.js';
+import { EcsModel } from './ecs/model.js';
+import { Scheduler } from './ecs/scheduler.js';
+import { locateTaskServer } from './ecs/task-process.js';
+import { elbOperations } from './elb/api.js';
+import { HealthChecker } from './elb/health.js';
+import { ElbModel, forwardTargets, type Target } from './elb/model.js';
+import { DataPlane } from './elb/proxy.js';
+import { controlRoutes } from './endpoint/control-api.js';
+import { startEndpoint } from './endpoint/server.js';
+import { registerTaskDefinition, type TaskDefinitionOptions } from './resources.js';
+import { createBlueGreen, type BlueGreenOptions, type BlueGreenScenario } from './scenario.js';
+import { SsmModel, ssmOperations } from './ssm/api.js';
+import { snapshotState, type SandboxState } from './state.js';
+import { waitFor } from './wait.js';
+
+export type { BlueGreenOptions, BlueGreenScenario, BlueGreenScenarioJson } from './scenario.js';
+export type { FaultSpec, FaultKind } from './core/faults.js';
+export type { RequestLogEntry, ServiceName } from './core/request-log.js';
+export type { SandboxState } from './state.js';
+export { waitFor, WaitTimeout } from './wait.js';
+
+export interface SandboxOptions {
+  region?: string;
+  accountId?: string;
+  /** Port of the AWS endpoint; 0 (default) picks a free one. */
+  port?: number;
+  /** Target group defaults (each scenario may override): 1000 ms interval, 500 ms timeout, thresholds 2/2. */
+  healthCheckIntervalMs?: number;
+  healthCheckTimeoutMs?: number;
+  healthyThreshold?: number;
+  unhealthyThreshold?: number;
+  /** How long a deregistered target drains before its task is stopped. Default 1000 ms. */
+  deregistrationDelayMs?: number;
+  /** ECS scheduler reconcile period. Default 100 ms. */
+  ecsTickMs?: number;
+  /** SIGTERM → SIGKILL grace for stopping tasks. Default 2000 ms. */
+  stopTimeoutMs?: number;
+  /** Failed tasks that trip the deployment circuit breaker. Default ECS's max(3, ceil(desired/2)). */
+  circuitBreakerThreshold?: number;
+}
+
+export interface Sandbox {
+  /** http://127.0.0.1:PORT: put it in AWS_ENDPOINT_URL. */
+  endpoint: string;
+  region: string;
+  accountId: string;
+  /** Environment for a process using the SDK against this sandbox (endpoint, region, fake credentials). */
+  env(): Record<string, string>;
+  /** Builds the blue-green setup (see scenario.ts) and resolves once blue's targets are healthy. */
+  createBlueGreen(opts: BlueGreenOptions): Promise<BlueGreenScenario>;
+  registerTaskDefinition(opts: TaskDefinitionOptions): string;
+  injectFault(spec: FaultSpec): string;
+  removeFault(id: string): void;
+  clearFaults(): void;
+  faults(): FaultSpec[];
+  requests(filter?: { service?: ServiceName; operation?: string; since?: number }): RequestLogEntry[];
+  requestCounts(filter?: { service?: ServiceName; since?: number }): Record<string, number>;
+  clearRequests(): void;
+  /** Changes the behaviour of a service's running tasks (new tasks still follow their task definition). Returns how many. */
+  setTaskBehaviour(selector: { cluster?: string; service: string }, behaviour: string): number;
+  /** Creates or updates a CloudWatch alarm's state. */
+  setAlarm(name: string, state: AlarmStateValue, reason?: string): void;
+  /** Current targets of a target group (copies). */
+  targetHealth(targetGroupArn: string): Target[];
+  /** Target group ARN → weight of the forward in a listener's default action or a rule. */
+  forwardWeights(listenerOrRuleArn: string): Record<string, number>;
+  /** Marks a service INACTIVE (as DeleteService does), stopping its tasks. */
+  deleteService(cluster: string, service: string): void;
+  state(): SandboxState;
+  /** Resolves when `check` returns a truthy value; rejects after the timeout naming `what`. */
+  waitFor<T>(check: () => T | undefined | null | false, o?: { timeoutMs?: number; intervalMs?: number; what?: string }): Promise<T>;
+  /**
+   * Events: `request` (RequestLogEntry), `targetHealth`, `listenerModified`, `ruleModified`,
+   * `deployment`, `task`, `serviceEvent`, `parameterChanged`.
+   */
+  events: EventEmitter;
+  /** Kills every task process and closes every server. */
+  stop(): Promise<void>;
+  /** Internals, for tests of the sandbox itself. */
+  world: World;
+}
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const account = { region: opts.region ?? 'us-east-1', accountId: opts.accountId ?? '123456789012' };
+  const elb = new ElbModel();
+  const ecs = new EcsModel();
+  const ssm = new SsmModel();
+  const alarms = new AlarmModel();
+  const dataPlane = new DataPlane(elb);
+  const scheduler = new Scheduler(ecs, elb, account, locateTaskServer(), {
+    tickMs: opts.ecsTickMs ?? 100,
+    stopTimeoutMs: opts.stopTimeoutMs ?? 2000,
+    circuitBreakerThreshold: opts.circuitBreakerThreshold,
+  });
+  const world: World = {
+    account,
+    elb,
+    ecs,
+    ssm,
+    alarms,
+    scheduler,
+    dataPlane,
+    targetGroupDefaults: {
+      healthCheckIntervalMs: opts.healthCheckIntervalMs ?? 1000,
+      healthCheckTimeoutMs: opts.healthCheckTimeoutMs ?? 500,
+      healthyThreshold: opts.healthyThreshold ?? 2,
+      unhealthyThreshold: opts.unhealthyThreshold ?? 2,
+      deregistrationDelayMs: opts.deregistrationDelayMs ?? 1000,
+    },
+  };
+  const log = new RequestLog();
+  const faults = new FaultInjector();
+  const events = new EventEmitter();
+  const forward = (emitter: EventEmitter, names: string[]) => {
+    for (const n of names) emitter.on(n, (e: unknown) => events.emit(n, e));
+  };
+  forward(log, ['request']);
+  forward(elb.events, ['targetHealth', 'listenerModified', 'ruleModified']);
+  forward(ecs, ['deployment', 'task', 'serviceEvent']);
+  forward(ssm, ['parameterChanged']);
+
+  const health = new HealthChecker(elb);
+  const holder: { sandbox?: Sandbox } = {};
+  const server = await startEndpoint(
+    {
+      log,
+      faults,
+      operations: {
+        elbv2: elbOperations(elb, account),
+        ecs: ecsOperations(ecs, scheduler, account),
+        ssm: ssmOperations(ssm, account),
+        cloudwatch: cloudWatchOperations(alarms, account),
+      },
+      control: controlRoutes(() => holder.sandbox as Sandbox),
+    },
+    opts.port ?? 0,
+  );
+  health.start();
+  scheduler.start();
+
+  const servicesMatching = (sel: { cluster?: string; service: string }) =>
+    ecs.services.filter((s) => s.name === sel.service && (sel.cluster === undefined || s.clusterName === sel.cluster || s.clusterArn === sel.cluster));
+
+  const sandbox: Sandbox = {
+    endpoint: server.url,
+    region: account.region,
+    accountId: account.accountId,
+    world,
+    events,
+    env: () => ({
+      AWS_ENDPOINT_URL: server.url,
+      AWS_REGION: account.region,
+      AWS_DEFAULT_REGION: account.region,
+      AWS_ACCESS_KEY_ID: 'AKIASANDBOXEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'sandbox-secret-access-key',
+    }),
+    createBlueGreen: (o) => createBlueGreen(world, o),
+    registerTaskDefinition: (o) => registerTaskDefinition(world, o),
+    injectFault: (spec) => faults.add(spec),
+    removeFault: (id) => faults.remove(id),
+    clearFaults: () => faults.clear(),
+    faults: () => faults.list(),
+    requests: (f) => log.list(f),
+    requestCounts: (f) => log.countByOperation(f),
+    clearRequests: () => log.clear(),
+    setTaskBehaviour(sel, behaviour) {
+      const services = servicesMatching(sel);
+      const tasks = ecs.tasks.filter(
+        (t) => t.desiredStatus === 'RUNNING' && services.some((s) => s.name === t.serviceName && s.clusterArn === t.clusterArn),
+      );
+      for (const t of tasks) scheduler.setBehaviour(t, behaviour);
+      return tasks.length;
+    },
+    setAlarm: (name, state, reason) => alarms.set(name, state, reason),
+    targetHealth: (arn) => (elb.targetGroup(arn)?.targets ?? []).map((t) => ({ ...t })),
+    forwardWeights(arn) {
+      const listener = elb.listener(arn);
+      const actions = listener ? listener.defaultActions : elb.rule(arn)?.rule.actions;
+      if (!actions) throw new Error(`no listener or rule ${arn}`);
+      return Object.fromEntries(forwardTargets(actions).map((g) => [g.arn, g.weight]));
+    },
+    deleteService(cluster, service) {
+      for (const s of servicesMatching({ cluster, service })) {
+        s.desiredCount = 0;
+        scheduler.reconcile(s);
+        s.status = 'INACTIVE';
+      }
+    },
+    state: () => snapshotState(world),
+    waitFor: (check, o) => waitFor(check, o),
+    async stop() {
+      health.stop();
+      await scheduler.stop();
+      elb.dispose();
+      await Promise.all([dataPlane.close(), server.close()]);
+    },
+  };
+  holder.sandbox = sandbox;
+  return sandbox;
+}

@@ -1,0 +1,30 @@
+// A JSON-safe dump of everything the sandbox holds, for debugging and the control API.
+import type { World } from './core/world.js';
+
+export interface SandboxState {
+  loadBalancers: unknown[];
+  listeners: unknown[];
+  targetGroups: unknown[];
+  clusters: unknown[];
+  services: unknown[];
+  tasks: unknown[];
+  taskDefinitions: unknown[];
+  parameters: unknown[];
+  alarms: unknown[];
+}
+
+export function snapshotState(world: World): SandboxState {
+  return JSON.parse(
+    JSON.stringify({
+      loadBalancers: world.elb.loadBalancers,
+      listeners: world.elb.listeners,
+      targetGroups: world.elb.targetGroups,
+      clusters: world.ecs.clusters,
+      services: world.ecs.services,
+      tasks: world.ecs.tasks,
+      taskDefinitions: world.ecs.taskDefinitions.map((td) => ({ arn: td.arn, family: td.family, revision: td.revision, status: td.status })),
+      parameters: [...world.ssm.parameters.values()],
+      alarms: [...world.alarms.alarms.values()],
+    }),
+  ) as SandboxState;
+}
