@@ -4,7 +4,7 @@ import type { EcsPort, ServiceInfo } from '../aws/ports.js';
 import { DeploymentFailed } from '../errors.js';
 import type { Clock } from '../types.js';
 
-/** How often the rollout is polled; ECS's own waiter uses 15 s, we want to notice a FAILED rollout sooner. */
+/** How often the rollout is polled by default; ECS's own waiter uses 15 s, we want to notice a FAILED rollout sooner. */
 export const ROLLOUT_POLL_MS = 5_000;
 
 export interface IdleDeployment {
@@ -41,6 +41,7 @@ export async function waitForRollout(
   timeoutMs: number,
   clock: Clock,
   signal?: AbortSignal,
+  pollMs = ROLLOUT_POLL_MS,
 ): Promise<ServiceInfo> {
   const deadline = clock.now() + timeoutMs;
   let lastProgress = '';
@@ -73,9 +74,9 @@ export async function waitForRollout(
     const progress = `${primary.rolloutState ?? 'in progress'}: ${primary.runningCount}/${primary.desiredCount} running, ${primary.failedTasks} failed`;
     if (progress !== lastProgress) core.info(`${service}: ${progress}`);
     lastProgress = progress;
-    if (clock.now() + ROLLOUT_POLL_MS > deadline) {
+    if (clock.now() + pollMs > deadline) {
       throw fail(`the rollout did not complete within wait-timeout (${Math.round(timeoutMs / 1000)} s); last seen ${progress}. Raise 'wait-timeout' if the service needs longer.`);
     }
-    await clock.sleep(ROLLOUT_POLL_MS, signal);
+    await clock.sleep(pollMs, signal);
   }
 }

@@ -12,12 +12,12 @@ import { describeActions, liveColourOf, readSplit, sameActions } from '../traffi
 import { otherColour, type Colour, type Config, type ListenerSnapshot } from '../types.js';
 import { newNotes, recordStep, type FlowDeps, type FlowResult } from './context.js';
 import { discover, requireSingleLiveColour } from './discover.js';
-import { updateIdleService, waitForRollout } from './deploy-idle.js';
+import { ROLLOUT_POLL_MS, updateIdleService, waitForRollout } from './deploy-idle.js';
 import { acquireLock, releaseLock, type LockHandle } from './lock.js';
 import { checkAlarmsBeforeShift, monitorChecks } from './monitor.js';
 import { restoreSnapshot } from './restore.js';
 import { applySplit, shiftSteps, splitFor } from './shift.js';
-import { waitForHealthyTargets } from './target-health.js';
+import { pollInterval, TARGET_HEALTH_POLL_MS, waitForHealthyTargets } from './target-health.js';
 import { materialise, resolveTaskDefinition } from './task-definition.js';
 import { pointTestListener } from './test-listener.js';
 import { formatDuration } from '../duration.js';
@@ -88,7 +88,7 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
       const arn = await materialise(ports.ecs, resolved);
       taskDefinitionArn = arn;
       const rollout = await updateIdleService(ports.ecs, config.cluster, idleService, liveService, arn);
-      await waitForRollout(ports.ecs, config.cluster, idleService.serviceName, { deploymentId: rollout.deploymentId, taskDefinitionArn: arn }, config.waitTimeoutMs, clock, signal);
+      await waitForRollout(ports.ecs, config.cluster, idleService.serviceName, { deploymentId: rollout.deploymentId, taskDefinitionArn: arn }, config.waitTimeoutMs, clock, signal, pollInterval(config.health.intervalMs, ROLLOUT_POLL_MS));
     });
 
     phase('verifying');
@@ -118,6 +118,7 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
         colour: idleColour,
         targetGroupArn: config.targetGroups[idleColour],
         minHealthy: Math.max(1, (await ports.ecs.describeService(config.cluster, idleService.serviceName)).desiredCount),
+        pollMs: pollInterval(config.health.intervalMs, TARGET_HEALTH_POLL_MS),
         deadline,
         clock,
         signal,

@@ -13,7 +13,7 @@ import { discover } from './discover.js';
 import { lockTtlMs } from './deploy.js';
 import { acquireLock, releaseLock } from './lock.js';
 import { applySplit, confirmActions, splitFor } from './shift.js';
-import { waitForHealthyTargets } from './target-health.js';
+import { pollInterval, TARGET_HEALTH_POLL_MS, waitForHealthyTargets } from './target-health.js';
 import { pointTestListener } from './test-listener.js';
 
 export async function manualRollback(config: Config, deps: FlowDeps): Promise<FlowResult> {
@@ -76,6 +76,7 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
       const deadline = clock.now() + config.waitTimeoutMs;
       await waitForHealthyTargets({
         elb: ports.elb, colour: target, targetGroupArn: config.targetGroups[target], minHealthy: 1, deadline, clock, signal,
+        pollMs: pollInterval(config.health.intervalMs, TARGET_HEALTH_POLL_MS),
         onUnused: async () => {
           takeSnapshot();
           current = await applySplit(ports.elb, found.target, current, config.targetGroups, splitFor(target, found.split[target]));

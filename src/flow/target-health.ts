@@ -4,8 +4,12 @@ import type { ElbPort, TargetHealth } from '../aws/ports.js';
 import { HealthCheckFailed } from '../errors.js';
 import type { Clock, Colour } from '../types.js';
 
-/** Between DescribeTargetHealth polls; ALB health checks themselves run every 5-300 s. */
+/**
+ * Between DescribeTargetHealth polls: 5 s (ALB health checks themselves run every 5-300 s), or the
+ * health-check interval when that is shorter, so a user who asks for fast checks gets fast polling.
+ */
 export const TARGET_HEALTH_POLL_MS = 5_000;
+export const pollInterval = (healthCheckIntervalMs: number, defaultMs: number): number => Math.max(250, Math.min(defaultMs, healthCheckIntervalMs));
 
 export const healthyCount = (targets: TargetHealth[]): number => targets.filter((t) => t.state === 'healthy').length;
 
@@ -23,12 +27,15 @@ export interface TargetGateOptions {
   deadline: number;
   clock: Clock;
   signal?: AbortSignal;
+  /** Between polls; defaults to TARGET_HEALTH_POLL_MS. */
+  pollMs?: number;
   /** Called once if the group's targets are `unused` (no listener forwards to it), to attach it with weight 0. */
   onUnused?: () => Promise<void>;
 }
 
 /** Resolves when every target that is not draining is healthy and there are at least minHealthy of them. */
 export async function waitForHealthyTargets(opts: TargetGateOptions): Promise<TargetHealth[]> {
+  const pollMs = opts.pollMs ?? TARGET_HEALTH_POLL_MS;
   let attached = false;
   let last = '';
   for (;;) {
@@ -44,11 +51,11 @@ export async function waitForHealthyTargets(opts: TargetGateOptions): Promise<Ta
     }
     if (seen !== last) core.info(`${opts.colour} targets: ${seen}`);
     last = seen;
-    if (opts.clock.now() + TARGET_HEALTH_POLL_MS > opts.deadline) {
+    if (opts.clock.now() + pollMs > opts.deadline) {
       throw new HealthCheckFailed(
         `The ${opts.colour} target group's targets did not all become healthy in time (need ${opts.minHealthy}); last seen: ${seen}. Check the target group's health check path and the tasks' logs.`,
       );
     }
-    await opts.clock.sleep(TARGET_HEALTH_POLL_MS, opts.signal);
+    await opts.clock.sleep(pollMs, opts.signal);
   }
 }
