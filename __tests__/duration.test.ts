@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DURATION_EXPECTED, MAX_DURATION_MS, formatDuration, parseDuration } from '../src/duration.js';
+import { DURATION_EXPECTED, MAX_DURATION_MS, formatDurationInput, parseDuration } from '../src/duration.js';
 import { InputError } from '../src/errors.js';
 
 describe('parseDuration', () => {
@@ -49,7 +49,7 @@ describe('parseDuration', () => {
   });
 });
 
-describe('formatDuration', () => {
+describe('formatDurationInput', () => {
   it.each([
     [0, '0s'],
     [-5, '0s'],
@@ -63,12 +63,12 @@ describe('formatDuration', () => {
     [5_400_000, '1h30m'],
     [3_661_000, '1h1m1s'],
   ])('formats %d ms as %s', (ms, text) => {
-    expect(formatDuration(ms)).toBe(text);
+    expect(formatDurationInput(ms)).toBe(text);
   });
 
   it('round-trips through parseDuration', () => {
     for (const ms of [500, 1_000, 61_000, 5_400_000, 3_723_456]) {
-      expect(parseDuration('x', formatDuration(ms))).toBe(ms);
+      expect(parseDuration('x', formatDurationInput(ms))).toBe(ms);
     }
   });
 });

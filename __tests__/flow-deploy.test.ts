@@ -9,7 +9,8 @@ import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
-const { deploy, lockTtlMs } = await import('../src/flow/deploy.js');
+const { deploy } = await import('../src/flow/deploy.js');
+const { lockTtlMs } = await import('../src/flow/lock.js');
 const { UnsafeListenerState } = await import('../src/errors.js');
 const { FakeAws, PARAMETER, RULE, LISTENER, SERVICES, TEST_LISTENER, TG, forwardTo, healthy, taskDefArn, weighted } = await import(
   '../__fixtures__/fake-aws.js'
@@ -401,5 +402,40 @@ describe('deploy: dry run', () => {
     expect(result.notes.plan).toContainEqual('Shift traffic to green: 100%.');
     expect(h.aws.mutations()).toEqual([]);
     expect(h.aws.parameters.get(PARAMETER)?.value).toBe('green');
+  });
+});
+
+describe('deploy: the listener changes while the idle colour is being deployed', () => {
+  // Someone edits the listener during the (possibly long) rollout: the snapshot must be its state
+  // right before our first write, not as discovered, or a rollback would undo their change.
+  it('snapshots the listener as it is at the switch, keeping the other change', async () => {
+    const aws = new FakeAws();
+    const h = await harness({ aws });
+    const stuck = forwardTo(TG.blue);
+    const edited: Action[] = [{ ...stuck, ForwardConfig: { ...stuck.ForwardConfig, TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 60 } } }];
+    aws.faults.push((op) => {
+      if (op === 'ecs.updateService') aws.actions.set(LISTENER, structuredClone(edited));
+      return undefined;
+    });
+    const result = await settle(deploy(h.config, h.deps));
+    expect(result.outcome.status).toBe('succeeded');
+    expect(JSON.parse(h.state.read('snapshot') ?? '{}').actions).toEqual(edited);
+    expect(h.aws.listenerActions()[0]?.ForwardConfig?.TargetGroupStickinessConfig).toEqual({ Enabled: true, DurationSeconds: 60 });
+    expect(core.messages(core.warning)).toContainEqual(expect.stringContaining('changed while green was being deployed'));
+  });
+
+  it('refuses to switch when the listener no longer sends everything to the live colour', async () => {
+    const aws = new FakeAws();
+    const h = await harness({ aws });
+    aws.faults.push((op) => {
+      if (op === 'ecs.updateService') aws.actions.set(LISTENER, [weighted({ blue: 50, green: 50 })]);
+      return undefined;
+    });
+    const result = await settle(deploy(h.config, h.deps));
+    expect(result.outcome.status).toBe('failed');
+    expect(result.error).toBeInstanceOf(UnsafeListenerState);
+    expect(result.error?.message).toContain('no longer sends all traffic to blue');
+    expect(h.aws.count('elb.writeActions')).toBe(0);
+    expect(h.state.read('snapshot')).toBe('');
   });
 });

@@ -40,12 +40,12 @@ export function parseDuration(input: string, value: string): number {
       Number(h ?? 0) * UNIT_MS.h + Number(m ?? 0) * UNIT_MS.m + Number(s ?? 0) * UNIT_MS.s + Number(milli ?? 0) * UNIT_MS.ms;
   }
   ms = Math.round(ms);
-  if (ms > MAX_DURATION_MS) fail(`${DURATION_EXPECTED}, at most ${formatDuration(MAX_DURATION_MS)}`);
+  if (ms > MAX_DURATION_MS) fail(`${DURATION_EXPECTED}, at most ${formatDurationInput(MAX_DURATION_MS)}`);
   return ms;
 }
 
-/** Formats milliseconds for logs: `1m30s`, `250ms`, `1h`, `0s`. */
-export function formatDuration(ms: number): string {
+/** Milliseconds in the input syntax (`1m30s`, `250ms`, `1h`, `0s`), so messages about configured durations read like the inputs; parseDuration reads it back. The job summary formats measured durations with report/format.ts instead. */
+export function formatDurationInput(ms: number): string {
   if (!Number.isFinite(ms) || ms <= 0) return '0s';
   const whole = Math.round(ms);
   if (whole < UNIT_MS.s) return `${whole}ms`;

@@ -13,20 +13,14 @@ import { otherColour, type Colour, type Config, type ListenerSnapshot } from '..
 import { newNotes, recordStep, type FlowDeps, type FlowResult } from './context.js';
 import { discover, requireSingleLiveColour } from './discover.js';
 import { ROLLOUT_POLL_MS, updateIdleService, waitForRollout } from './deploy-idle.js';
-import { acquireLock, releaseLock, type LockHandle } from './lock.js';
+import { holdLock, letGoOfLock } from './lock.js';
 import { checkAlarmsBeforeShift, monitorChecks } from './monitor.js';
 import { restoreSnapshot } from './restore.js';
 import { applySplit, shiftSteps, splitFor } from './shift.js';
 import { pollInterval, TARGET_HEALTH_POLL_MS, waitForHealthyTargets } from './target-health.js';
 import { materialise, resolveTaskDefinition } from './task-definition.js';
 import { pointTestListener } from './test-listener.js';
-import { formatDuration } from '../duration.js';
-
-/** How long the lock lives if its run dies without releasing it: everything the run may wait for, plus margin. */
-export function lockTtlMs(config: Config): number {
-  const shiftWaits = config.trafficShift.kind === 'all-at-once' ? 0 : shiftSteps(config.trafficShift).length * config.trafficShift.waitMs;
-  return 2 * config.waitTimeoutMs + shiftWaits + config.bakeTimeMs + config.scaleDownDelayMs + 30 * 60_000;
-}
+import { formatDurationInput } from '../duration.js';
 
 export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult> {
   const { ports, clock, timeline, state, signal } = deps;
@@ -34,13 +28,8 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
   const phase = (p: Phase) => state.save(StateKey.Phase, p);
   phase('started');
 
-  let lock: (LockHandle & { tookOver?: unknown }) | undefined;
-  if (config.lock && !config.dryRun) {
-    lock = await timeline.run('Lock', () => acquireLock(ports.ssm, config.stateParameter, config.run, lockTtlMs(config), clock));
-    saveJson(state, StateKey.Lock, { name: lock.name, runId: lock.runId });
-    if (lock.tookOver) notes.notes.push(`Took over an expired deployment lock (${lock.name}).`);
-    phase('locked');
-  }
+  const lock = await holdLock(config, deps, notes.notes);
+  if (lock) phase('locked');
 
   let live: Colour | undefined;
   let idle: Colour | undefined;
@@ -166,7 +155,7 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
         switchedAt = new Date(clock.now()).toISOString();
         recordStep(notes, clock.now(), split, `step ${index + 1}/${steps.length}`);
         if (percent < 100 && config.trafficShift.kind !== 'all-at-once') {
-          core.info(`${percent}% on ${idleColour}; watching for ${formatDuration(config.trafficShift.waitMs)} before the next step.`);
+          core.info(`${percent}% on ${idleColour}; watching for ${formatDurationInput(config.trafficShift.waitMs)} before the next step.`);
           await watchFor(config.trafficShift.waitMs, `the ${percent}% step`);
         }
       }
@@ -176,7 +165,7 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
     notes.listenerAfter = describeActions(current, config.targetGroups);
 
     phase('baking');
-    await timeline.run(`Bake ${idleColour} for ${formatDuration(config.bakeTimeMs)}`, () => watchFor(config.bakeTimeMs, 'the bake time'));
+    await timeline.run(`Bake ${idleColour} for ${formatDurationInput(config.bakeTimeMs)}`, () => watchFor(config.bakeTimeMs, 'the bake time'));
 
     phase('settled');
     settled = true;
@@ -211,12 +200,7 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
       errorTitle: live ? `Blue-green deploy failed; traffic stayed on ${live}` : 'Blue-green deploy failed',
     };
   } finally {
-    if (lock) {
-      await releaseLock(ports.ssm, lock).then(
-        () => state.save(StateKey.Lock, ''),
-        (e: unknown) => core.warning(`Could not release the lock ${lock?.name}: ${errorMessage(e)}; the post step will try again.`),
-      );
-    }
+    await letGoOfLock(lock, deps);
   }
 }
 
@@ -282,7 +266,7 @@ async function rollBack(config: Config, deps: FlowDeps, ctx: RollbackContext): P
 async function scaleDownPrevious(config: Config, deps: FlowDeps, previous: Colour, notes: string[]): Promise<void> {
   const { clock, signal, ports } = deps;
   if (config.scaleDownDelayMs > 0) {
-    core.info(`Waiting ${formatDuration(config.scaleDownDelayMs)} before scaling ${config.services[previous]} to 0.`);
+    core.info(`Waiting ${formatDurationInput(config.scaleDownDelayMs)} before scaling ${config.services[previous]} to 0.`);
     try {
       await clock.sleep(config.scaleDownDelayMs, signal);
     } catch {
@@ -301,11 +285,11 @@ function planLines(config: Config, live: Colour, taskDefinition: string, desired
   return [
     `Live colour: ${live} (${config.services[live]}); deploy to ${idle} (${config.services[idle]}).`,
     `Task definition: ${taskDefinition}.`,
-    `Update ${config.services[idle]} to it with ${desired} task(s); wait up to ${formatDuration(config.waitTimeoutMs)} for the rollout.`,
+    `Update ${config.services[idle]} to it with ${desired} task(s); wait up to ${formatDurationInput(config.waitTimeoutMs)} for the rollout.`,
     `Verify ${idle}: all targets healthy${config.health.url ? `, then ${config.health.healthyThreshold} consecutive passes of ${substituteColour(config.health.url, idle)}` : ''}.`,
-    `Shift traffic to ${idle}: ${steps.map((p) => `${p}%`).join(' → ')}${config.trafficShift.kind === 'all-at-once' ? '' : `, ${formatDuration(config.trafficShift.waitMs)} between steps`}.`,
-    `Record ${idle} in ${config.stateParameter}; bake for ${formatDuration(config.bakeTimeMs)} (${config.health.unhealthyThreshold} consecutive failures roll back${config.alarms.length ? `; alarms: ${config.alarms.join(', ')}` : ''}).`,
-    ...(config.scaleDownPrevious ? [`Then scale ${config.services[live]} to 0 after ${formatDuration(config.scaleDownDelayMs)}.`] : []),
+    `Shift traffic to ${idle}: ${steps.map((p) => `${p}%`).join(' → ')}${config.trafficShift.kind === 'all-at-once' ? '' : `, ${formatDurationInput(config.trafficShift.waitMs)} between steps`}.`,
+    `Record ${idle} in ${config.stateParameter}; bake for ${formatDurationInput(config.bakeTimeMs)} (${config.health.unhealthyThreshold} consecutive failures roll back${config.alarms.length ? `; alarms: ${config.alarms.join(', ')}` : ''}).`,
+    ...(config.scaleDownPrevious ? [`Then scale ${config.services[live]} to 0 after ${formatDurationInput(config.scaleDownDelayMs)}.`] : []),
   ];
 }
 

@@ -3,9 +3,12 @@
 // of two runs racing for the same expired lock, the one that reads someone else's id back gives up.
 import * as core from '@actions/core';
 import type { SsmPort } from '../aws/ports.js';
-import { LockHeld } from '../errors.js';
+import { errorMessage, LockHeld } from '../errors.js';
 import { warnLockTakeover } from '../report/annotations.js';
-import type { Clock, RunIdentity } from '../types.js';
+import { saveJson, StateKey } from '../state.js';
+import type { Clock, Config, RunIdentity } from '../types.js';
+import type { FlowDeps } from './context.js';
+import { shiftSteps } from './shift.js';
 
 export interface LockValue {
   runId: string;
@@ -87,4 +90,31 @@ export async function releaseLock(ssm: SsmPort, handle: LockHandle): Promise<voi
   }
   await ssm.delete(handle.name);
   core.info(`Released the deployment lock ${handle.name}.`);
+}
+
+/** How long the lock lives if its run dies without releasing it: everything the run may wait for, plus margin. */
+export function lockTtlMs(config: Config): number {
+  const shift = config.trafficShift;
+  const shiftWaits = shift.kind === 'all-at-once' ? 0 : shiftSteps(shift).length * shift.waitMs;
+  return 2 * config.waitTimeoutMs + shiftWaits + config.bakeTimeMs + config.scaleDownDelayMs + 30 * 60_000;
+}
+
+/** Takes the run's lock (unless `lock: false` or a dry run) and records it for post; notes a takeover. */
+export async function holdLock(config: Config, deps: FlowDeps, notes: string[]): Promise<LockHandle | undefined> {
+  if (!config.lock || config.dryRun) return undefined;
+  const lock = await deps.timeline.run('Lock', () => acquireLock(deps.ports.ssm, config.stateParameter, config.run, lockTtlMs(config), deps.clock));
+  saveJson(deps.state, StateKey.Lock, { name: lock.name, runId: lock.runId });
+  if (lock.tookOver) notes.push(`Took over an expired deployment lock (${lock.name}).`);
+  return { name: lock.name, runId: lock.runId };
+}
+
+/** Releases the run's lock at the end of main; a failure only warns, since post tries again. */
+export async function letGoOfLock(lock: LockHandle | undefined, deps: FlowDeps): Promise<void> {
+  if (!lock) return;
+  try {
+    await releaseLock(deps.ports.ssm, lock);
+    deps.state.save(StateKey.Lock, '');
+  } catch (error) {
+    core.warning(`Could not release the lock ${lock.name}: ${errorMessage(error)}; the post step will try again.`);
+  }
 }

@@ -10,8 +10,7 @@ import { describeActions } from '../traffic.js';
 import { isColour, otherColour, type Colour, type Config, type ListenerSnapshot } from '../types.js';
 import { newNotes, recordStep, type FlowDeps, type FlowResult } from './context.js';
 import { discover } from './discover.js';
-import { lockTtlMs } from './deploy.js';
-import { acquireLock, releaseLock } from './lock.js';
+import { holdLock, letGoOfLock } from './lock.js';
 import { applySplit, confirmActions, splitFor } from './shift.js';
 import { pollInterval, TARGET_HEALTH_POLL_MS, waitForHealthyTargets } from './target-health.js';
 import { pointTestListener } from './test-listener.js';
@@ -20,10 +19,7 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
   const { ports, clock, state, timeline, signal } = deps;
   const notes = newNotes();
   state.save(StateKey.Phase, 'started');
-  const lock = config.lock && !config.dryRun
-    ? await timeline.run('Lock', () => acquireLock(ports.ssm, config.stateParameter, config.run, lockTtlMs(config), clock))
-    : undefined;
-  if (lock) saveJson(state, StateKey.Lock, { name: lock.name, runId: lock.runId });
+  const lock = await holdLock(config, deps, notes.notes);
   let snapshot: ListenerSnapshot | undefined;
   let from: Colour | undefined;
   let to: Colour | undefined;
@@ -131,6 +127,6 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
       errorTitle: `Manual rollback failed${live ? `; traffic stays as it was (${live})` : ''}`,
     };
   } finally {
-    if (lock) await releaseLock(ports.ssm, lock).then(() => state.save(StateKey.Lock, ''), (e: unknown) => core.warning(`Could not release the lock: ${errorMessage(e)}`));
+    await letGoOfLock(lock, deps);
   }
 }
