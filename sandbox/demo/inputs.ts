@@ -1,0 +1,50 @@
+// The action's inputs for a sandbox blue-green scenario: what a workflow would pass, pointed at the sandbox's
+// listeners. Shared by the demo and the bench so both deploy exactly the same way.
+import type { BlueGreenScenario } from '../scenario.js';
+
+export interface DeployTimings {
+  /** `health-check-interval`, e.g. `500ms`. */
+  interval: string;
+  /** `health-check-timeout`; at most the interval. */
+  timeout: string;
+  healthyThreshold: number;
+  unhealthyThreshold: number;
+  bakeTime: string;
+}
+
+/** Fast enough for a demo on one machine, slow enough that a loaded 2-core box does not time probes out. */
+export const DEMO_TIMINGS: Readonly<DeployTimings> = {
+  interval: '500ms',
+  timeout: '400ms',
+  healthyThreshold: 2,
+  unhealthyThreshold: 3,
+  bakeTime: '6s',
+};
+
+/**
+ * Inputs for `mode: deploy` of `taskDefinitionArn`. Before the switch the idle colour is checked through the test
+ * listener's health path; after it, the production listener's `/` is probed: user-facing traffic, which is what a
+ * `degrade-after-traffic` task starts failing on.
+ */
+export function deployInputs(sc: BlueGreenScenario, taskDefinitionArn: string, timings: DeployTimings): Record<string, string> {
+  if (!sc.testUrl || !sc.testListenerArn) throw new Error('deployInputs needs a scenario created with withTestListener: true');
+  return {
+    cluster: sc.clusterName,
+    'blue-service': sc.services.blue.name,
+    'green-service': sc.services.green.name,
+    'blue-target-group-arn': sc.targetGroups.blue,
+    'green-target-group-arn': sc.targetGroups.green,
+    'listener-arn': sc.listenerArn,
+    'test-listener-arn': sc.testListenerArn,
+    'state-parameter': sc.parameterName,
+    'task-definition': taskDefinitionArn,
+    'health-check-url': `${sc.testUrl}/health`,
+    'post-switch-health-check-url': `${sc.prodUrl}/`,
+    'health-check-interval': timings.interval,
+    'health-check-timeout': timings.timeout,
+    'healthy-threshold': String(timings.healthyThreshold),
+    'unhealthy-threshold': String(timings.unhealthyThreshold),
+    'bake-time': timings.bakeTime,
+    'wait-timeout': '2m',
+  };
+}
