@@ -8,7 +8,7 @@ jest.unstable_mockModule('@actions/core', () => core);
 
 const { deploy } = await import('../src/flow/deploy.js');
 const { Cancelled, RollbackFailed } = await import('../src/errors.js');
-const { FakeAws, PARAMETER, TG, forwardTo, healthy, taskDefArn, unhealthy } = await import('../__fixtures__/fake-aws.js');
+const { FakeAws, PARAMETER, SERVICES, TG, forwardTo, healthy, taskDefArn, unhealthy } = await import('../__fixtures__/fake-aws.js');
 const { IDLE_URL, LOCK, T0, advanceUntil, harness, settle, weightsOf } = await import('../__fixtures__/flow.js');
 const { makeConfig } = await import('../__fixtures__/config.js');
 const HEALTH = makeConfig().health;
@@ -50,7 +50,7 @@ describe('bake failure', () => {
 
     expectRestored(h);
     expect(h.state.phases().slice(-3)).toEqual(['baking', 'rolling-back', 'settled']);
-    expect(result.outcome).toMatchObject({ status: 'rolled-back', liveColour: 'blue', previousColour: 'green', taskDefinitionArn: taskDefArn(2), rolledBack: true });
+    expect(result.outcome).toMatchObject({ status: 'rolled-back', liveColour: 'blue', previousColour: 'blue', taskDefinitionArn: taskDefArn(2), rolledBack: true });
     expect(result.outcome.rollbackReason).toContain(`health check ${IDLE_URL} failed during the bake time`);
     expect(result.outcome.rollbackReason).toContain('status 503, expected 200');
     expect(result.error?.message).toMatch(/Rolled back at .*: traffic is back on blue and \/shop\/live-color = blue\./);
@@ -237,8 +237,10 @@ describe('weighted shifts', () => {
     await advanceUntil(() => h.aws.count('elb.writeActions') === 1, 'the 10% step');
     const firstStepAt = Date.now();
     expect(h.aws.parameters.get(PARAMETER)?.value).toBe('blue');
-    expect(core.notice).not.toHaveBeenCalled();
+    expect(core.notice).toHaveBeenCalledTimes(1);
+    expect(core.notice).toHaveBeenLastCalledWith('Shifted traffic from blue to green: blue 90% / green 10%.', { title: 'Traffic shifted: green at 10%' });
     const result = await settle(done, 1_000);
+    expect(core.notice).toHaveBeenLastCalledWith('Switched traffic from blue to green: blue 0% / green 100%.', { title: 'Traffic switched to green' });
 
     expect(result.outcome.status).toBe('succeeded');
     const writes = h.aws.callsOf('elb.writeActions');
@@ -392,9 +394,46 @@ describe('listener writes that do not take', () => {
     expect(core.messages(core.info)).toContainEqual(expect.stringContaining('already matches the snapshot'));
   });
 
-  it("keeps the deploy when only some of the new colour's targets turn unhealthy during the bake", async () => {
+  it("rolls back when some of the new colour's targets stay unhealthy for unhealthy-threshold checks", async () => {
+    // ECS replacing failing tasks keeps some targets healthy at every moment: that is not a healthy release.
     const h = await harness();
     atPhase(h, 'baking', () => h.aws.health.set(TG.green, [healthy('10.0.0.1'), unhealthy('10.0.0.2')]));
+    const result = await settle(deploy(h.config, h.deps), 1_000);
+    expect(result.outcome.status).toBe('rolled-back');
+    expect(result.outcome.rollbackReason).toContain('1 unhealthy green target(s)');
+    expectRestored(h);
+  });
+
+  it('rolls back at once when ECS reports a task of the new colour failed its ELB health checks', async () => {
+    // Probes can keep passing while ECS replaces failing tasks one by one: ECS's own event says it.
+    const h = await harness();
+    const events = () => h.aws.services.get(SERVICES.green)!.events;
+    events().unshift('2026-11-22T09:59:00.000Z (service shop-green) (task old) failed ELB health checks in (target-group x)');
+    atPhase(h, 'baking', () => {
+      setTimeout(() => events().unshift('2026-11-22T10:01:00.000Z (service shop-green) (task abc) failed ELB health checks in (target-group y)'), 15_000);
+    });
+    const result = await settle(deploy(h.config, h.deps), 1_000);
+    expect(result.outcome.status).toBe('rolled-back');
+    expect(result.outcome.rollbackReason).toContain('green ECS tasks failed during the bake time');
+    expect(result.outcome.rollbackReason).toContain('(task abc) failed ELB health checks');
+    expect(result.outcome.rollbackReason).not.toContain('(task old)');
+    expectRestored(h);
+  });
+
+  it('does not count ECS events that were there before the switch', async () => {
+    const h = await harness();
+    h.aws.services.get(SERVICES.green)!.events.unshift('2026-11-22T09:59:00.000Z (service shop-green) (task old) failed ELB health checks in (target-group x)');
+    const result = await settle(deploy(h.config, h.deps), 1_000);
+    expect(result.outcome.status).toBe('succeeded');
+  });
+
+  it('keeps the deploy when a target is unhealthy for fewer than unhealthy-threshold checks', async () => {
+    const h = await harness();
+    atPhase(h, 'baking', () => {
+      const since = Date.now();
+      // Unhealthy for the first check only (checks run every 10 s), then healthy again.
+      h.aws.health.set(TG.green, () => (Date.now() - since < 5_000 ? [healthy('10.0.0.1'), unhealthy('10.0.0.2')] : [healthy('10.0.0.1'), healthy('10.0.0.2')]));
+    });
     const result = await settle(deploy(h.config, h.deps), 1_000);
     expect(result.outcome.status).toBe('succeeded');
   });

@@ -60,7 +60,7 @@ export async function waitForRollout(
       throw fail(`the PRIMARY deployment runs ${primary.taskDefinitionArn}, not ${expected.taskDefinitionArn}.`);
     }
     if (primary.rolloutState === 'FAILED') {
-      throw fail(`ECS marked the rollout FAILED: ${primary.rolloutStateReason ?? 'no reason given'}.`);
+      throw fail(`ECS marked the rollout FAILED: ${(primary.rolloutStateReason ?? 'no reason given').replace(/\.$/, '')}.`);
     }
     const othersGone = info.deployments.every((d) => d === ours || d.runningCount === 0);
     const completed =

@@ -155,6 +155,7 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
         switchedAt = new Date(clock.now()).toISOString();
         recordStep(notes, clock.now(), split, `step ${index + 1}/${steps.length}`);
         if (percent < 100 && config.trafficShift.kind !== 'all-at-once') {
+          announceSwitch(liveColour, idleColour, split);
           core.info(`${percent}% on ${idleColour}; watching for ${formatDurationInput(config.trafficShift.waitMs)} before the next step.`);
           await watchFor(config.trafficShift.waitMs, `the ${percent}% step`);
         }
@@ -231,7 +232,7 @@ async function rollBack(config: Config, deps: FlowDeps, ctx: RollbackContext): P
       outcome: {
         status: 'rolled-back',
         liveColour: restored.live,
-        previousColour: ctx.idle,
+        previousColour: ctx.live,
         ...(ctx.taskDefinitionArn ? { taskDefinitionArn: ctx.taskDefinitionArn } : {}),
         rolledBack: true,
         rollbackReason: ctx.reason,

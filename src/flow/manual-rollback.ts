@@ -110,7 +110,7 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
       // Nothing here was a deploy: put the listener and the record back exactly as they were.
       try {
         await ports.elb.writeActions(snapshot.target, snapshot.actions);
-        await confirmActions(ports.elb, snapshot.target, snapshot.actions);
+        await confirmActions(ports.elb, snapshot.target, snapshot.actions, config.targetGroups);
         if (recorded !== undefined) await ports.ssm.put(config.stateParameter, recorded);
         restored = true;
       } catch (restoreError) {

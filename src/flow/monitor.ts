@@ -1,4 +1,5 @@
-// What is watched while traffic is on the new colour: HTTP probes, CloudWatch alarms, target health.
+// What is watched while traffic is on the new colour: HTTP probes, CloudWatch alarms, target health,
+// and ECS's own word that tasks of the new colour failed their health checks.
 import * as core from '@actions/core';
 import type { AlarmState, AwsPorts } from '../aws/ports.js';
 import { errorMessage, HealthCheckFailed } from '../errors.js';
@@ -37,12 +38,16 @@ export function monitorChecks(ports: AwsPorts, config: Config, probe: Probe, col
     name: `${colour} target health`,
     unhealthyThreshold: config.health.unhealthyThreshold,
     run: async () => {
+      // Any unhealthy target counts, not only "none healthy": ECS replacing failing tasks keeps a few
+      // targets healthy at every moment while users keep hitting the ones about to fail.
       const targets = await ports.elb.describeTargetHealth(config.targetGroups[colour]);
-      return healthyCount(targets) > 0
-        ? { ok: true, detail: describeTargets(targets) }
-        : { ok: false, detail: `no healthy ${colour} targets: ${describeTargets(targets)}` };
+      const unhealthy = targets.filter((t) => t.state === 'unhealthy');
+      if (healthyCount(targets) === 0) return { ok: false, detail: `no healthy ${colour} targets: ${describeTargets(targets)}` };
+      if (unhealthy.length > 0) return { ok: false, detail: `${unhealthy.length} unhealthy ${colour} target(s): ${describeTargets(targets)}` };
+      return { ok: true, detail: describeTargets(targets) };
     },
   });
+  checks.push(failedTaskEvents(ports, config, colour));
   return checks;
 }
 
@@ -57,4 +62,36 @@ export async function checkAlarmsBeforeShift(ports: AwsPorts, config: Config): P
     );
   }
   core.info(`CloudWatch alarms: ${states.map((a) => `${a.name} ${a.state}`).join(', ')}`);
+}
+
+// ECS's service events that mean a task of the new revision failed while serving (real ECS wording).
+const TASK_FAILURE_EVENTS = [/failed ELB health checks/, /failed container health checks/, /is unhealthy in \(target-group/, /unable to consistently start tasks/];
+
+/**
+ * Fails as soon as ECS reports a new task failure for the colour. Probes through a load balancer can
+ * keep passing while ECS replaces failing tasks one by one (each fresh task passes for a while), and
+ * target health then shows few unhealthy targets at any moment; ECS's events say it outright.
+ * Events already there at the first check (the rollout's own history) are the baseline, so no clock
+ * comparison with AWS is needed.
+ */
+function failedTaskEvents(ports: AwsPorts, config: Config, colour: Colour): WatchCheck {
+  let seen: Set<string> | undefined;
+  return {
+    name: `${colour} ECS tasks`,
+    unhealthyThreshold: 1,
+    run: async () => {
+      let events: string[];
+      try {
+        events = (await ports.ecs.describeService(config.cluster, config.services[colour])).events;
+      } catch (error) {
+        core.warning(`Could not read the ${colour} service's events: ${errorMessage(error)}`);
+        return { ok: true, detail: 'service events unavailable' };
+      }
+      const baseline = seen;
+      seen = new Set([...(baseline ?? []), ...events]);
+      if (!baseline) return { ok: true, detail: 'service events baseline taken' };
+      const failures = events.filter((e) => !baseline.has(e) && TASK_FAILURE_EVENTS.some((p) => p.test(e)));
+      return failures.length === 0 ? { ok: true, detail: 'no task failures reported' } : { ok: false, detail: `ECS reports: ${failures.join('; ')}` };
+    },
+  };
 }

@@ -60,7 +60,7 @@ export async function restoreSnapshot(
       );
     }
     await ports.elb.writeActions(snapshot.target, snapshot.actions);
-    await confirmActions(ports.elb, snapshot.target, snapshot.actions);
+    await confirmActions(ports.elb, snapshot.target, snapshot.actions, config.targetGroups);
     await ports.ssm.put(config.stateParameter, previous);
     throw new RollbackFailed(
       `Neither colour has healthy targets (${previous}: ${describeTargets(previousTargets)}; ${next}: ${describeTargets(nextTargets)}). The listener was restored to its state before the deploy; the service is down: act now.`,
@@ -68,7 +68,7 @@ export async function restoreSnapshot(
   }
 
   await ports.elb.writeActions(snapshot.target, snapshot.actions);
-  await confirmActions(ports.elb, snapshot.target, snapshot.actions);
+  await confirmActions(ports.elb, snapshot.target, snapshot.actions, config.targetGroups);
   await ports.ssm.put(config.stateParameter, previous);
   core.info(`Traffic restored to ${previous}; ${config.stateParameter} = ${previous}.`);
   return { live: previous, changed: true };

@@ -1,0 +1,77 @@
+// End-to-end: two workflow runs deploy the same pair at the same moment. The deployment lock lets exactly
+// one through; the other fails fast, names the holder, changes nothing and leaves the winner's lock alone.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Sandbox } from '../sandbox/index.js';
+import { runAction, type ActionRun } from '../sandbox/harness/runner.js';
+import { ACTION_DIR, createScenario, inputsFor, retire, startE2eSandbox } from './support/fixture.js';
+import { expectRun, printFigures, recordFigures } from './support/metrics.js';
+import { colourOf, lockName, parameterValue, record } from './support/observe.js';
+import { annotations, startUsers, STEP_TIMEOUT_MS, stopAllLoads, TEST_TIMEOUT_MS } from './support/run-under-load.js';
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  sandbox = await startE2eSandbox();
+});
+afterAll(async () => {
+  printFigures('lock.test.ts');
+  await stopAllLoads();
+  await sandbox.stop();
+});
+
+describe('lock contention', () => {
+  it('lets exactly one of two concurrent runs deploy', async () => {
+    const sc = await createScenario(sandbox, 'e2e-lock');
+    const v2 = sc.registerTaskDefinition({ version: 'v2' });
+    const v3 = sc.registerTaskDefinition({ version: 'v3' });
+    const recorder = record(sandbox);
+    const load = startUsers(`${sc.prodUrl}/`);
+    const since = Date.now();
+
+    // Both start together; whichever finishes first must be the one that lost the lock.
+    type Finished = { run: ActionRun; version: string; at: number; lockAtEnd: string | undefined };
+    const start = (version: string, taskDefinition: string): Promise<Finished> =>
+      runAction({ actionDir: ACTION_DIR, inputs: inputsFor(sc, { 'task-definition': taskDefinition, 'bake-time': '2s' }), env: sandbox.env(), timeoutMs: STEP_TIMEOUT_MS }).then(
+        (run) => ({ run, version, at: Date.now(), lockAtEnd: parameterValue(sandbox, lockName(sc)) }),
+      );
+    const runs = [start('v2', v2), start('v3', v3)];
+    const first = await Promise.race(runs);
+    const [a, b] = await Promise.all(runs);
+    const stats = await load.stop();
+    recorder.detach();
+    if (!a || !b) throw new Error('both runs must finish');
+    const loser = first;
+    const winner = first === a ? b : a;
+    recordFigures({ scenario: 'lock contention', wallMs: winner.run.durationMs, requests: stats.total, failed: stats.failed, notes: `loser done in ${loser.run.durationMs} ms` });
+
+    expectRun(winner.run, { conclusion: 'success', status: 'succeeded' });
+    expectRun(loser.run, { conclusion: 'failure', status: 'failed' });
+
+    // The loser failed fast, naming the run that holds the lock.
+    const lockValue = recorder.parameterChanges.find((c) => c.name === lockName(sc) && c.value !== undefined)?.value ?? '';
+    const holder = JSON.parse(lockValue) as { runId: string; holder: string };
+    const errors = annotations(loser.run, 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toContain(`Another deployment holds the lock ${lockName(sc)}`);
+    expect(errors[0]?.message).toContain(`run ${holder.runId}`);
+    expect(loser.run.main.durationMs).toBeLessThan(5_000);
+    // ...while the winner still held its lock: the loser (main and post) did not delete it.
+    expect(loser.lockAtEnd).toBe(lockValue);
+    expect(recorder.parameterChanges.filter((c) => c.name === lockName(sc)).map((c) => c.value === undefined)).toEqual([false, true]);
+    expect(sandbox.requests({ since, operation: 'DeleteParameter' })).toHaveLength(1);
+
+    // The loser changed nothing: one task definition rolled out, one switch, to the winner's version.
+    expect(sandbox.requests({ since, operation: 'UpdateService' })).toHaveLength(1);
+    expect(recorder.listenerChanges.filter((c) => c.arn === sc.listenerArn).map((c) => colourOf(sc, c.weights))).toEqual(['green']);
+    expect(recorder.parameterChanges.filter((c) => c.name === sc.parameterName).map((c) => c.value)).toEqual(['green']);
+    expect(loser.run.state.phase).toBe('started');
+    expect(loser.run.state.snapshot).toBeUndefined();
+    expect(winner.run.outputs['task-definition-arn']).toBe(winner.version === 'v2' ? v2 : v3);
+    expect(parameterValue(sandbox, lockName(sc))).toBeUndefined();
+    expect(parameterValue(sandbox, sc.parameterName)).toBe('green');
+    expect(stats.failed).toBe(0);
+    const afterSwitch = load.window((recorder.listenerChanges.find((c) => c.arn === sc.listenerArn)?.at ?? Infinity) + 100);
+    expect(afterSwitch.byVersion).toEqual({ [winner.version]: afterSwitch.total });
+    retire(sandbox, sc);
+  }, TEST_TIMEOUT_MS);
+});
