@@ -64,7 +64,7 @@ describe('bake failure', () => {
     expect(timeToDetect).toBeLessThanOrEqual(h.config.health.unhealthyThreshold * INTERVAL);
     expect(timeToDetect).toBe((h.config.health.unhealthyThreshold - 1) * INTERVAL);
     expect(result.notes.trafficSteps.map((s) => s.note)).toEqual(['step 1/1', 'rollback']);
-    expect(core.messages(core.error)).toContainEqual(expect.stringContaining('Restoring traffic to blue'));
+    expect(core.messages(core.info)).toContainEqual(expect.stringContaining('Restoring traffic to blue'));
   });
 
   it('does not roll back on fewer than unhealthy-threshold failures in a row', async () => {
@@ -194,7 +194,7 @@ describe('cancellation', () => {
     expect(result.outcome).toMatchObject({ status: 'rolled-back', liveColour: 'blue', rolledBack: true });
     expect(result.outcome.rollbackReason).toBe('the job was cancelled (SIGINT)');
     expect(result.errorTitle).toBe('Deploy cancelled; traffic is back on blue');
-    expect(core.messages(core.error)).toContainEqual(expect.stringContaining('Cancelled: the job was cancelled (SIGINT)'));
+    expect(core.messages(core.info)).toContainEqual(expect.stringContaining('Cancelled: the job was cancelled (SIGINT)'));
   });
 
   it('during the bake: uses the rescue ports for the rollback', async () => {

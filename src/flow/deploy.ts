@@ -220,7 +220,8 @@ async function rollBack(config: Config, deps: FlowDeps, ctx: RollbackContext): P
   const { state, timeline, clock } = deps;
   state.save(StateKey.Phase, 'rolling-back');
   const cancelled = ctx.error instanceof Cancelled;
-  core.error(`${cancelled ? 'Cancelled' : 'Failed'}: ${ctx.reason}. Restoring traffic to ${ctx.live}.`);
+  // Logged, not annotated: the step's one error annotation, after the restore, tells the whole story.
+  core.info(`${cancelled ? 'Cancelled' : 'Failed'}: ${ctx.reason}. Restoring traffic to ${ctx.live}.`);
   try {
     const ports = cancelled && deps.rescuePorts ? deps.rescuePorts() : deps.ports;
     const restored = await timeline.run(`Roll back to ${ctx.live}`, () => restoreSnapshot(ports, config, ctx.snapshot, ctx.live, ctx.idle));
