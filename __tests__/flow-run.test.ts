@@ -114,6 +114,20 @@ describe('runMain', () => {
     expect(outputs()).toMatchObject({ status: 'failed', 'rolled-back': 'false' });
   });
 
+  it('fails on a health-check host that does not resolve, before any AWS call', async () => {
+    core.setInputs({ ...INPUTS, 'health-check-url': 'https://{color}.shop.invalid/health' });
+    const w = wiring();
+    const checkHosts = jest.fn(async () => {
+      throw new Error("Input 'health-check-url' is invalid: got \"https://blue.shop.invalid/health\"; expected a URL whose host resolves");
+    });
+    const result = await runMain({ ...w.overrides, checkHosts });
+
+    expect(checkHosts).toHaveBeenCalledTimes(1);
+    expect(result?.outcome.status).toBe('failed');
+    expect(w.aws.calls).toEqual([]);
+    expect(core.error).toHaveBeenCalledWith(expect.stringContaining("Input 'health-check-url' is invalid"), expect.anything());
+  });
+
   it('fails on a missing required input', async () => {
     const { cluster: _cluster, ...rest } = INPUTS;
     core.setInputs(rest);

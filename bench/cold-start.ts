@@ -1,5 +1,5 @@
 // Cold start: from spawning `node <bundle>` to the first request reaching the AWS endpoint, against the floor of
-// a bare `node -e` that makes one HTTP request. Both are timed by the same tiny server in this process, and
+// a bare `node -e` that makes one HTTP request, and of a bundle that only sends one SDK request. Both are timed by the same tiny server in this process, and
 // runs alternate so both see the same machine noise.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -17,11 +17,13 @@ const FLOOR_SCRIPT = "require('node:http').get(process.env.BENCH_URL, (r) => r.r
 export interface ColdStartSamples {
   actionMs: number[];
   floorMs: number[];
+  /** The same for a bundle that only sends one request with one SDK client (bench/sdk-floor-entry.mjs). */
+  sdkMs: number[];
   /** What the action asked for first, e.g. `AmazonSSM.PutParameter`. */
   firstRequest: string;
 }
 
-export async function measureColdStart(actionDir: string, runs: number): Promise<ColdStartSamples> {
+export async function measureColdStart(actionDir: string, runs: number, sdkFloor: string): Promise<ColdStartSamples> {
   const arrivals: ((at: number, what: string) => void)[] = [];
   const server = createServer((req, res) => {
     const what = String(req.headers['x-amz-target'] ?? `${req.method ?? ''} ${req.url ?? ''}`);
@@ -36,12 +38,13 @@ export async function measureColdStart(actionDir: string, runs: number): Promise
   try {
     const env = await actionEnvironment(actionDir, root, url);
     const metadata = await readActionMetadata(actionDir);
-    const samples: ColdStartSamples = { actionMs: [], floorMs: [], firstRequest: '' };
+    const samples: ColdStartSamples = { actionMs: [], floorMs: [], sdkMs: [], firstRequest: '' };
     for (let i = 0; i < runs; i += 1) {
       const action = await timeToFirstRequest(arrivals, [metadata.main], env);
       samples.actionMs.push(action.ms);
       samples.firstRequest = action.what;
       samples.floorMs.push((await timeToFirstRequest(arrivals, ['-e', FLOOR_SCRIPT], { PATH: process.env.PATH ?? '', BENCH_URL: `${url}/` })).ms);
+      samples.sdkMs.push((await timeToFirstRequest(arrivals, [sdkFloor], { ...env })).ms);
     }
     return samples;
   } finally {

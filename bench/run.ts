@@ -17,6 +17,7 @@ import { startLoad } from '../sandbox/harness/load.js';
 import { apiRoundTripsMs } from './api-round-trip.js';
 import { bundleSize } from './bundle-size.js';
 import { measureColdStart } from './cold-start.js';
+import { buildSdkFloor } from './sdk-floor.js';
 import { durationMs } from '../sandbox/demo/duration.js';
 import { requestsByOperation, switchLatencyMs, timeBreakdown, timeToRestoreMs, type TimeBreakdown } from './figures.js';
 import { observeDeploy, type ObservedDeploy } from './observed-deploy.js';
@@ -61,13 +62,15 @@ async function main(): Promise<void> {
     figures[`bundle.${step}.total`] = single(`(b) dist/${step} all JS`, 'KiB', kib(b.totalJsBytes), `${b.jsFiles} files (entry + lazily loaded chunks)`);
   }
 
-  progress(`cold start: ${SETTINGS.coldStartRuns} runs each of dist/main and of the node -e floor, alternating`);
-  const cold = await measureColdStart(root, SETTINGS.coldStartRuns);
+  progress(`cold start: ${SETTINGS.coldStartRuns} runs each of dist/main, the node -e floor and the SDK floor, alternating`);
+  const cold = await measureColdStart(root, SETTINGS.coldStartRuns, await buildSdkFloor(root));
   const coldAction = summarise(cold.actionMs);
   const coldFloor = summarise(cold.floorMs);
   figures['coldStart.action'] = figure('(a) cold start: spawn dist/main → first AWS request', 'ms', coldAction, `first request: ${cold.firstRequest}`);
   figures['coldStart.floor'] = figure('(a) floor: spawn `node -e` one HTTP GET → request', 'ms', coldFloor);
   figures['coldStart.ratio'] = single('(a) cold start ÷ floor (medians, same run)', '×', Number((median(cold.actionMs) / median(cold.floorMs)).toFixed(2)));
+  figures['coldStart.sdk'] = figure('(a) SDK floor: spawn a bundle sending one SSM request → request', 'ms', summarise(cold.sdkMs), 'bench/sdk-floor-entry.mjs, bundled as dist/ is');
+  figures['coldStart.sdkRatio'] = single('(a) cold start ÷ SDK floor (medians, same run)', '×', Number((median(cold.actionMs) / median(cold.sdkMs)).toFixed(2)));
   figures['coldStart.beyondFloor'] = single('(a) cold start − floor (medians)', 'ms', Number((median(cold.actionMs) - median(cold.floorMs)).toFixed(1)));
 
   progress('sandbox');

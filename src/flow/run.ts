@@ -4,6 +4,7 @@ import { createAwsPorts } from '../aws/clients.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { systemClock } from '../clock.js';
 import { Cancelled, errorMessage } from '../errors.js';
+import { checkHealthCheckHosts } from '../health/preflight.js';
 import { createHttpProbe, type Probe } from '../health/probe.js';
 import { readConfig } from '../inputs.js';
 import { failStep } from '../report/annotations.js';
@@ -22,6 +23,7 @@ export interface Overrides {
   clock?: Clock;
   state?: StateStore;
   probe?: Probe;
+  checkHosts?: (config: Config) => Promise<void>;
   /** Defaults to the process: SIGINT/SIGTERM cancel the run. */
   signals?: NodeJS.EventEmitter;
 }
@@ -66,6 +68,7 @@ export async function runMain(overrides: Overrides = {}): Promise<FlowResult | u
   };
   let result: FlowResult;
   try {
+    if (config.mode !== 'status') await (overrides.checkHosts ?? checkHealthCheckHosts)(config);
     const flow = { deploy, rollback: manualRollback, status }[config.mode];
     result = await flow(config, deps);
   } catch (error) {
