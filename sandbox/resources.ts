@@ -3,6 +3,7 @@
 import { arns } from './core/ids.js';
 import type { World } from './core/world.js';
 import { ecsOperations } from './ecs/api.js';
+import { DEFAULT_DEPLOYMENT_CONFIGURATION } from './ecs/capacity.js';
 import type { Cluster, Service } from './ecs/model.js';
 import { normaliseActions, normaliseConditions } from './elb/actions.js';
 import type { ActionShape, Listener, LoadBalancer, Rule, TargetGroup } from './elb/model.js';
@@ -142,6 +143,9 @@ export interface ServiceOptions {
   containerName?: string;
   circuitBreaker?: { enable: boolean; rollback: boolean };
   healthCheckGracePeriodSeconds?: number;
+  /** Deployment configuration; ECS's defaults (200 / 100) when not given. */
+  maximumPercent?: number;
+  minimumHealthyPercent?: number;
 }
 
 export function createService(world: World, o: ServiceOptions): Service {
@@ -161,6 +165,8 @@ export function createService(world: World, o: ServiceOptions): Service {
     createdAt: new Date(),
     circuitBreaker: o.circuitBreaker ?? { enable: true, rollback: false },
     healthCheckGracePeriodSeconds: o.healthCheckGracePeriodSeconds ?? 0,
+    maximumPercent: o.maximumPercent ?? DEFAULT_DEPLOYMENT_CONFIGURATION.maximumPercent,
+    minimumHealthyPercent: o.minimumHealthyPercent ?? DEFAULT_DEPLOYMENT_CONFIGURATION.minimumHealthyPercent,
   };
   world.ecs.services.push(service);
   world.scheduler.newDeployment(service, o.taskDefinitionArn);

@@ -38,6 +38,9 @@ export interface BlueGreenOptions {
   targetGroup?: Omit<TargetGroupOptions, 'name' | 'healthCheckPath'>;
   circuitBreaker?: { enable: boolean; rollback: boolean };
   healthCheckGracePeriodSeconds?: number;
+  /** Both services' deployment configuration; ECS's defaults (200 / 100) when not given. */
+  maximumPercent?: number;
+  minimumHealthyPercent?: number;
   /** How long to wait for blue to be healthy. Default 30 s. */
   readyTimeoutMs?: number;
 }
@@ -108,6 +111,8 @@ export async function createBlueGreen(world: World, o: BlueGreenOptions): Promis
       containerName,
       circuitBreaker: o.circuitBreaker,
       healthCheckGracePeriodSeconds: o.healthCheckGracePeriodSeconds,
+      maximumPercent: o.maximumPercent,
+      minimumHealthyPercent: o.minimumHealthyPercent,
     });
   const blue = service('blue', desiredCount);
   const green = service('green', 0);

@@ -154,8 +154,28 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     ],
     observed: [
       { steps: ['health.blue.healthy'], path: 'TargetHealthDescriptions[0].HealthCheckPort', sandbox: '<port:blue>', moto: 'traffic-port' },
-      { steps: ['health.green.not-in-use', 'health.green.in-use'], path: 'TargetHealthDescriptions[0].HealthCheckPort', sandbox: '<port:green>', moto: 'traffic-port' },
+      { steps: ['health.green.in-use'], path: 'TargetHealthDescriptions[0].HealthCheckPort', sandbox: '<port:green>', moto: 'traffic-port' },
     ],
+  },
+  {
+    id: 'health-check-port-on-unused-target',
+    summary: "moto returns HealthCheckPort ('traffic-port') for a target in a group no listener uses; AWS returns none for such a target, which is not health-checked.",
+    awsSays: [
+      {
+        // AWS's service-model example, as the SDK ships it (node_modules/.../DescribeTargetHealthCommand.d.ts).
+        url: `${SDK_DOCS}/DescribeTargetHealthCommand/`,
+        quote:
+          'Example "To describe the health of the targets for a target group": { TargetHealthDescriptions: [ { Target: { Id: "i-0f76fade", Port: 80 }, TargetHealth: { Description: "Given target group is not configured to receive traffic from ELB", Reason: "Target.NotInUse", State: "unused" } }, { HealthCheckPort: "80", Target: { Id: "i-0f76fade", Port: 80 }, TargetHealth: { State: "healthy" } } ] }',
+      },
+      {
+        url: 'https://github.com/addr2data/aws-certification-prep/blob/master/exercises/ex-006_GettingStartedLoadBalancing.rst',
+        quote:
+          'Recorded `aws elbv2 describe-target-health` output before a listener exists: { "Target": { "Id": "i-xxxxxxxxxxxxxxxxx", "Port": 80 }, "TargetHealth": { "State": "unused", "Reason": "Target.NotInUse", "Description": "Target group is not configured to receive traffic from the load balancer" } }; after the listener: { "Target": {...}, "HealthCheckPort": "80", "TargetHealth": { "State": "healthy" } }',
+      },
+    ],
+    note:
+      'Both sources leave HealthCheckPort out for the unused target and give it for the checked one. They word the description differently; the sandbox uses the recorded output\'s wording (2018, later than the 2016 service-model example).',
+    observed: [{ steps: ['health.green.not-in-use'], path: 'TargetHealthDescriptions[0].HealthCheckPort', sandbox: '<absent>', moto: 'traffic-port' }],
   },
   {
     id: 'target-zone-dropped',

@@ -86,7 +86,10 @@ export function ecsOperations(model: EcsModel, scheduler: Scheduler, account: Ac
         if (td.status !== 'ACTIVE') throw new AwsError('ClientException', `TaskDefinition is inactive`);
         tdArn = td.arn;
       }
+      const config = deploymentConfiguration(input.deploymentConfiguration);
       if (typeof desired === 'number') service.desiredCount = desired;
+      if (config.maximumPercent !== undefined) service.maximumPercent = config.maximumPercent;
+      if (config.minimumHealthyPercent !== undefined) service.minimumHealthyPercent = config.minimumHealthyPercent;
       const changed = tdArn !== undefined && tdArn !== service.taskDefinitionArn;
       if (changed || input.forceNewDeployment === true) scheduler.newDeployment(service, tdArn ?? service.taskDefinitionArn);
       scheduler.reconcile(service);
@@ -128,4 +131,19 @@ export function ecsOperations(model: EcsModel, scheduler: Scheduler, account: Ac
       return { tasks, failures };
     },
   };
+}
+
+/** The percentages of UpdateService's deploymentConfiguration that the scheduler applies (the rest is ignored). */
+function deploymentConfiguration(value: unknown): { maximumPercent?: number; minimumHealthyPercent?: number } {
+  if (value === undefined || value === null) return {};
+  const config = value as Record<string, unknown>;
+  const percent = (name: 'maximumPercent' | 'minimumHealthyPercent'): number | undefined => {
+    const v = config[name];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+      throw new AwsError('InvalidParameterException', `Invalid deploymentConfiguration.${name}: must be a non-negative integer.`);
+    }
+    return v;
+  };
+  return { maximumPercent: percent('maximumPercent'), minimumHealthyPercent: percent('minimumHealthyPercent') };
 }

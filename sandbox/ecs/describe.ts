@@ -23,8 +23,8 @@ export function describeService(model: EcsModel, s: Service): Record<string, unk
     taskDefinition: s.taskDefinitionArn,
     deploymentConfiguration: {
       deploymentCircuitBreaker: { ...s.circuitBreaker },
-      maximumPercent: 200,
-      minimumHealthyPercent: 100,
+      maximumPercent: s.maximumPercent,
+      minimumHealthyPercent: s.minimumHealthyPercent,
     },
     deployments: s.deployments.map((d) => ({
       id: d.id,

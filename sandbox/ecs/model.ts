@@ -51,6 +51,10 @@ export interface Service {
   createdAt: Date;
   circuitBreaker: { enable: boolean; rollback: boolean };
   healthCheckGracePeriodSeconds: number;
+  /** Upper limit on RUNNING + PENDING tasks, in percent of the desired count (rounded down). ECS's default: 200. */
+  maximumPercent: number;
+  /** Lower limit on healthy tasks, in percent of the desired count (rounded up). ECS's default: 100. */
+  minimumHealthyPercent: number;
 }
 
 export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'DEPROVISIONING' | 'STOPPED';
@@ -78,6 +82,10 @@ export interface Task {
   port?: number;
   /** Target groups the task is registered in. */
   registeredIn: string[];
+  /** Set once the task failed its target group's health checks: the scheduler is replacing it. */
+  failedHealthChecksIn?: string;
+  /** The task started to replace this one; this one stops once that one is healthy. */
+  replacementArn?: string;
 }
 
 export interface Cluster {

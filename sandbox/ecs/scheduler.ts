@@ -1,12 +1,15 @@
 // The ECS service scheduler, simulated: it starts tasks for the PRIMARY deployment up to the desired
-// count, registers them in the service's target group, drains and stops the old deployment's tasks
-// once the new ones are healthy (minimum healthy 100 %, maximum 200 %), marks the rollout COMPLETED,
-// replaces tasks that fail ELB health checks, and trips the deployment circuit breaker (FAILED, with
-// ECS's service events) when tasks keep failing.
+// count within maximumPercent, registers them in the service's target group, drains and stops the old
+// deployment's tasks once the new ones are healthy (keeping minimumHealthyPercent), marks the rollout
+// COMPLETED, replaces tasks that fail ELB health checks (replacement first, then the failing task once
+// the replacement is healthy, as ECS does when maximumPercent leaves room), and trips the deployment
+// circuit breaker (FAILED, with ECS's service events) when tasks keep failing.
 import { randomBytes } from 'node:crypto';
 import { arns, ecsDeploymentId, type Account } from '../core/ids.js';
 import type { ElbModel } from '../elb/model.js';
 import type { Deployment, EcsModel, Service, Task } from './model.js';
+import { taskLimits } from './capacity.js';
+import { activeTasks, elbFailureReason, failingTargetGroup, healthyInService, liveTasks, servingTasks } from './service-tasks.js';
 import { startTaskProcess, type TaskProcess } from './task-process.js';
 
 export interface SchedulerTimings {
@@ -75,51 +78,44 @@ export class Scheduler {
     this.processes.get(task.arn)?.setBehaviour(behaviour);
   }
 
-  private liveTasks(d: Deployment): Task[] {
-    return this.ecs.tasks.filter((t) => t.deploymentId === d.id && t.desiredStatus === 'RUNNING');
-  }
-
-  private healthyInService(service: Service, task: Task): boolean {
-    if (task.lastStatus !== 'RUNNING') return false;
-    return service.loadBalancers.every((lb) => {
-      const tg = this.elb.targetGroup(lb.targetGroupArn);
-      return tg?.targets.some((t) => t.port === task.port && t.state === 'healthy') ?? false;
-    });
-  }
-
   reconcile(service: Service): void {
     if (this.stopping || service.status !== 'ACTIVE') return;
+    // First: a failure it counts can trip the circuit breaker and start a rollback deployment.
+    this.noticeUnhealthy(service);
     const primary = service.deployments.find((d) => d.status === 'PRIMARY');
     if (!primary) return;
     primary.desiredCount = service.desiredCount;
-    this.replaceUnhealthy(service);
+    const limits = taskLimits(service);
+    this.forgetLostReplacements(service);
 
-    const live = this.liveTasks(primary);
-    if (primary.rolloutState !== 'FAILED' && live.length < service.desiredCount) {
-      const started = Array.from({ length: service.desiredCount - live.length }, () => this.launch(service, primary));
+    // Start tasks up to the desired count within maximumPercent; each new task first replaces one that
+    // fails its health checks (ECS starts replacements before it stops the unhealthy tasks).
+    const serving = servingTasks(this.ecs, primary);
+    const room = limits.maxTasks - activeTasks(this.ecs, service).length;
+    const toStart = Math.min(service.desiredCount - serving.length, room);
+    if (primary.rolloutState !== 'FAILED' && toStart > 0) {
+      const started = Array.from({ length: toStart }, () => this.launch(service, primary));
       this.ecs.addEvent(service, `has started ${started.length} tasks: ${started.map((t) => `(task ${t.id})`).join(' ')}.`);
+      const unreplaced = liveTasks(this.ecs, primary).filter((t) => t.failedHealthChecksIn !== undefined && t.replacementArn === undefined);
+      started.forEach((t, i) => {
+        const failing = unreplaced[i];
+        if (failing) failing.replacementArn = t.arn;
+      });
     }
-    if (live.length > service.desiredCount) {
-      for (const t of live.slice(service.desiredCount)) void this.stopTask(service, t, `Scaling activity initiated by (deployment ${primary.id})`);
+    if (serving.length > service.desiredCount) {
+      for (const t of serving.slice(service.desiredCount)) void this.stopTask(service, t, `Scaling activity initiated by (deployment ${primary.id})`);
     }
-
-    // Old deployments keep just enough tasks that healthy capacity never drops below the desired count.
-    const healthyPrimary = this.liveTasks(primary).filter((t) => this.healthyInService(service, t)).length;
-    let keep = Math.max(0, service.desiredCount - healthyPrimary);
-    for (const old of service.deployments.filter((d) => d.status !== 'PRIMARY')) {
-      for (const t of this.liveTasks(old)) {
-        if (keep > 0) keep -= 1;
-        else void this.stopTask(service, t, `Scaling activity initiated by (deployment ${primary.id})`);
-      }
-    }
+    this.retireUnhealthy(service, primary);
+    this.scaleDownOldDeployments(service, primary, limits.minHealthy);
     service.deployments = service.deployments.filter(
       (d) => d.status === 'PRIMARY' || this.ecs.tasks.some((t) => t.deploymentId === d.id && t.lastStatus !== 'STOPPED'),
     );
 
+    const live = liveTasks(this.ecs, primary);
     const settled =
       service.deployments.length === 1 &&
-      this.liveTasks(primary).length === service.desiredCount &&
-      this.liveTasks(primary).every((t) => this.healthyInService(service, t)) &&
+      live.length === service.desiredCount &&
+      live.every((t) => t.failedHealthChecksIn === undefined && healthyInService(this.elb, service, t)) &&
       !this.ecs.tasks.some((t) => t.deploymentId === primary.id && t.desiredStatus === 'STOPPED' && t.lastStatus !== 'STOPPED');
     if (primary.rolloutState === 'IN_PROGRESS' && settled) {
       primary.rolloutState = 'COMPLETED';
@@ -131,20 +127,65 @@ export class Scheduler {
     }
   }
 
-  /** ECS stops tasks that fail their target group's health checks (after the grace period). */
-  private replaceUnhealthy(service: Service): void {
+  /**
+   * Old deployments keep just enough tasks that healthy capacity never drops below minimumHealthyPercent
+   * while the primary's tasks start: healthy ones first; one failing its checks only while primary
+   * tasks that can take its place are still starting.
+   */
+  private scaleDownOldDeployments(service: Service, primary: Deployment, minHealthy: number): void {
+    const primaryServing = servingTasks(this.ecs, primary);
+    const healthyPrimary = primaryServing.filter((t) => healthyInService(this.elb, service, t)).length;
+    const primaryStarting = primaryServing.length > healthyPrimary;
+    const rank = (t: Task) => (t.failedHealthChecksIn !== undefined ? 2 : healthyInService(this.elb, service, t) ? 0 : 1);
+    const old = service.deployments.filter((d) => d.status !== 'PRIMARY').flatMap((d) => liveTasks(this.ecs, d));
+    let keep = Math.max(0, minHealthy - healthyPrimary);
+    for (const t of old.sort((a, b) => rank(a) - rank(b))) {
+      if (keep > 0 && (t.failedHealthChecksIn === undefined || primaryStarting)) {
+        keep -= 1;
+        continue;
+      }
+      const reason = t.failedHealthChecksIn === undefined ? `Scaling activity initiated by (deployment ${primary.id})` : elbFailureReason(t.failedHealthChecksIn);
+      void this.stopTask(service, t, reason);
+    }
+  }
+
+  /**
+   * ECS notices tasks that fail their target group's health checks (after the grace period): one event
+   * and one failed task for the circuit breaker each. They keep running until replaced (retireUnhealthy).
+   */
+  private noticeUnhealthy(service: Service): void {
     const graceMs = service.healthCheckGracePeriodSeconds * 1000;
-    for (const task of this.ecs.tasks) {
-      if (task.serviceName !== service.name || task.clusterArn !== service.clusterArn) continue;
-      if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING') continue;
+    for (const task of activeTasks(this.ecs, service)) {
+      if (task.lastStatus !== 'RUNNING' || task.failedHealthChecksIn !== undefined) continue;
       if (Date.now() - (task.startedAt?.getTime() ?? 0) < graceMs) continue;
-      const failing = service.loadBalancers.find((lb) =>
-        this.elb.targetGroup(lb.targetGroupArn)?.targets.some((t) => t.port === task.port && t.state === 'unhealthy'),
-      );
+      const failing = failingTargetGroup(this.elb, service, task);
       if (!failing) continue;
-      this.ecs.addEvent(service, `(task ${task.id}) failed ELB health checks in (target-group ${failing.targetGroupArn})`);
+      task.failedHealthChecksIn = failing;
+      this.ecs.addEvent(service, `(task ${task.id}) failed ELB health checks in (target-group ${failing})`);
       this.countFailure(service, task.deploymentId);
-      void this.stopTask(service, task, `Task failed ELB health checks in (target-group ${failing.targetGroupArn})`);
+    }
+  }
+
+  /** A replacement that stopped or failed its own checks replaces nothing: the failing task needs another. */
+  private forgetLostReplacements(service: Service): void {
+    for (const task of activeTasks(this.ecs, service)) {
+      if (task.replacementArn === undefined) continue;
+      const replacement = this.ecs.tasks.find((t) => t.arn === task.replacementArn);
+      if (!replacement || replacement.desiredStatus !== 'RUNNING' || replacement.failedHealthChecksIn !== undefined) task.replacementArn = undefined;
+    }
+  }
+
+  /**
+   * Stops the primary's failing tasks once their replacements are healthy in the target group, and at
+   * once those that got no replacement (no room under maximumPercent, not needed, or a FAILED rollout).
+   */
+  private retireUnhealthy(service: Service, primary: Deployment): void {
+    for (const task of liveTasks(this.ecs, primary)) {
+      if (task.failedHealthChecksIn === undefined) continue;
+      // A replacement stopped in this very pass (scaled down) replaces nothing either.
+      const replacement = this.ecs.tasks.find((t) => t.arn === task.replacementArn && t.desiredStatus === 'RUNNING');
+      if (replacement && !healthyInService(this.elb, service, replacement)) continue;
+      void this.stopTask(service, task, elbFailureReason(task.failedHealthChecksIn));
     }
   }
 

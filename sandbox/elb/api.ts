@@ -155,9 +155,11 @@ export function elbOperations(model: ElbModel, account: Account): Record<string,
         const health = t
           ? { State: t.state, Reason: t.reason, Description: t.description }
           : { State: 'unused', Reason: 'Target.NotRegistered', Description: 'Target is not registered to the target group' };
+        // A target that is not health-checked (unused: its group gets no traffic, or it is not
+        // registered) comes back without HealthCheckPort, as in AWS's examples and recorded output.
         return {
           Target: { Id: id, Port: port, AvailabilityZone: `${account.region}a` },
-          HealthCheckPort: String(port),
+          ...(health.State === 'unused' ? {} : { HealthCheckPort: String(port) }),
           TargetHealth: Object.fromEntries(Object.entries(health).filter(([, v]) => v !== undefined)),
         };
       };

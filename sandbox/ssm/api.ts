@@ -19,21 +19,35 @@ export class SsmModel extends EventEmitter {
   readonly parameters = new Map<string, Parameter>();
 }
 
+// SSM answers every name that breaks its character or path rules with this one message, which names
+// only "ssm" whatever the name (AWS's own wording, as SDK users report it).
 const NAME_RULES =
-  'Parameter name: can\'t be prefixed with "aws" or "ssm" (case-insensitive). If formed as a path, it can consist of ' +
+  'Parameter name: can\'t be prefixed with "ssm" (case-insensitive). If formed as a path, it can consist of ' +
   'sub-paths divided by slash symbol; each sub-path can be formed as a mix of letters, numbers and the following 3 symbols .-_';
 
-/** SSM's naming rules: letters, digits, `.-_`, `/`-separated paths that start with `/`, no aws/ssm prefix, ≤ 15 levels. */
-export function validateParameterName(name: unknown): string {
+/**
+ * Reads may name AWS's public parameters (`/aws/service/...`); writes and deletes must not: a name
+ * beginning with `aws` (any case, with or without the leading slash) is reserved, one beginning with `ssm` invalid.
+ */
+export type NameUse = 'read' | 'write';
+
+/** SSM's naming rules: letters, digits, `.-_`, `/`-separated paths that start with `/`, ≤ 15 levels; reserved prefixes for writes. */
+export function validateParameterName(name: unknown, use: NameUse): string {
   if (typeof name !== 'string' || name.length === 0) {
     throw new AwsError('ValidationException', "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null");
   }
   if (name.length > 2048) {
     throw new AwsError('ValidationException', `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 2048`);
   }
-  if (!/^[a-zA-Z0-9_.\-/]+$/.test(name) || /^\/?(aws|ssm)/i.test(name)) throw new AwsError('ValidationException', NAME_RULES);
+  if (!/^[a-zA-Z0-9_.\-/]+$/.test(name)) throw new AwsError('ValidationException', NAME_RULES);
+  if (use === 'write' && /^\/?aws/i.test(name)) {
+    throw new AwsError('AccessDeniedException', `No access to reserved parameter name: ${name.replace(/^\//, '')}.`);
+  }
+  if (use === 'write' && /^\/?ssm/i.test(name)) throw new AwsError('ValidationException', NAME_RULES);
   if (name.includes('/')) {
-    if (!name.startsWith('/')) throw new AwsError('ValidationException', 'Parameter name must be a fully qualified name.');
+    if (!name.startsWith('/')) {
+      throw new AwsError('ValidationException', use === 'write' ? 'Parameter name must be a fully qualified name.' : NAME_RULES);
+    }
     const parts = name.slice(1).split('/');
     if (parts.some((p) => p === '')) throw new AwsError('ValidationException', NAME_RULES);
     if (parts.length > 15) {
@@ -57,14 +71,14 @@ export function ssmOperations(model: SsmModel, account: Account): Record<string,
     GetParameter(input) {
       // `name:version` selects a version; the selector is not part of the name's validation.
       const [base = '', selector] = String(input.Name ?? '').split(':');
-      validateParameterName(base);
+      validateParameterName(base, 'read');
       const p = model.parameters.get(base);
       if (!p || (selector !== undefined && String(p.Version) !== selector)) throw new AwsError('ParameterNotFound', '');
       return { Parameter: describe(p) };
     },
 
     PutParameter(input) {
-      const name = validateParameterName(input.Name);
+      const name = validateParameterName(input.Name, 'write');
       const value = input.Value;
       if (typeof value !== 'string' || value.length === 0) {
         throw new AwsError('ValidationException', `1 validation error detected: Value '${String(value ?? '')}' at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1`);
@@ -101,7 +115,7 @@ export function ssmOperations(model: SsmModel, account: Account): Record<string,
     },
 
     DeleteParameter(input) {
-      const name = validateParameterName(input.Name);
+      const name = validateParameterName(input.Name, 'write');
       if (!model.parameters.delete(name)) throw new AwsError('ParameterNotFound', '');
       model.emit('parameterChanged', { name, value: undefined });
       return {};

@@ -12,6 +12,7 @@ import {
   type Action,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { startSandbox, type BlueGreenScenario, type Sandbox } from '../index.js';
+import { createTargetGroup } from '../resources.js';
 import { clientsFor, rejectionOf } from './clients.js';
 
 let sb: Sandbox;
@@ -175,6 +176,23 @@ describe('DescribeTargetHealth', () => {
     expect(out.TargetHealthDescriptions?.[0]?.Target?.Id).toBe('127.0.0.1');
     const one = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: sc.targetGroups.blue, Targets: [{ Id: '10.0.0.9', Port: 80 }] }));
     expect(one.TargetHealthDescriptions?.[0]?.TargetHealth).toMatchObject({ State: 'unused', Reason: 'Target.NotRegistered' });
+  });
+
+  test('a checked target carries its HealthCheckPort; one in a group no listener uses has none', async () => {
+    const [blue] = sb.targetHealth(sc.targetGroups.blue);
+    const checked = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: sc.targetGroups.blue }));
+    expect(checked.TargetHealthDescriptions?.[0]?.HealthCheckPort).toBe(String(blue?.port));
+
+    // AWS's DescribeTargetHealth example and recorded CLI output: no HealthCheckPort for Target.NotInUse.
+    const unusedGroup = createTargetGroup(sb.world, { name: 'fid-elb-spare' });
+    sb.world.elb.registerTarget(unusedGroup.arn, '127.0.0.1', 65000);
+    const out = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: unusedGroup.arn }));
+    expect(out.TargetHealthDescriptions).toEqual([
+      {
+        Target: { Id: '127.0.0.1', Port: 65000, AvailabilityZone: 'us-east-1a' },
+        TargetHealth: { State: 'unused', Reason: 'Target.NotInUse', Description: 'Target group is not configured to receive traffic from the load balancer' },
+      },
+    ]);
   });
 
   test('an unknown target group is TargetGroupNotFound', async () => {

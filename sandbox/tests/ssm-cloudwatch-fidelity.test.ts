@@ -46,16 +46,59 @@ describe('SSM parameters', () => {
   });
 
   test.each([
-    ['an aws prefix', 'aws-thing'],
-    ['an ssm prefix', '/ssm/thing'],
     ['a space', '/app/live color'],
-    ['a path without a leading slash', 'app/live-color'],
     ['an empty sub-path', '/app//live-color'],
     ['sixteen levels', '/' + Array.from({ length: 16 }, (_, i) => `l${i}`).join('/')],
-  ])('rejects a name with %s', async (_what, name) => {
-    const e = await rejectionOf(clients.ssm.send(new PutParameterCommand({ Name: name, Value: 'x', Type: 'String' })));
-    expect(['ValidationException', 'HierarchyLevelLimitExceededException']).toContain(e.name);
-    expect(e.$metadata.httpStatusCode).toBe(400);
+  ])('rejects a name with %s, on put and on get', async (_what, name) => {
+    for (const call of [
+      clients.ssm.send(new PutParameterCommand({ Name: name, Value: 'x', Type: 'String' })),
+      clients.ssm.send(new GetParameterCommand({ Name: name })),
+    ]) {
+      const e = await rejectionOf(call);
+      expect(['ValidationException', 'HierarchyLevelLimitExceededException']).toContain(e.name);
+      expect(e.$metadata.httpStatusCode).toBe(400);
+    }
+  });
+
+  test('a path without its leading slash: put says "fully qualified", get gives the name-rules message', async () => {
+    const put = await rejectionOf(clients.ssm.send(new PutParameterCommand({ Name: 'app/live-color', Value: 'x', Type: 'String' })));
+    expect([put.name, put.message]).toEqual(['ValidationException', 'Parameter name must be a fully qualified name.']);
+    const get = await rejectionOf(clients.ssm.send(new GetParameterCommand({ Name: 'app/live-color' })));
+    expect(get.name).toBe('ValidationException');
+    expect(get.message).toMatch(/^Parameter name: can't be prefixed with "ssm" \(case-insensitive\)\. If formed as a path/);
+  });
+
+  // "A parameter name can't be prefixed with "aws" or "ssm" (case-insensitive)": aws names are reserved
+  // for AWS (AccessDeniedException "No access to reserved parameter name"), ssm ones fail validation.
+  test.each([
+    ['aws-thing', 'AccessDeniedException', 'No access to reserved parameter name: aws-thing.'],
+    ['AWSTestParameter', 'AccessDeniedException', 'No access to reserved parameter name: AWSTestParameter.'],
+    ['/aws/testparam1', 'AccessDeniedException', 'No access to reserved parameter name: aws/testparam1.'],
+    ['/Aws/service/mine', 'AccessDeniedException', 'No access to reserved parameter name: Aws/service/mine.'],
+    ['SSM-testparameter', 'ValidationException', expect.stringMatching(/^Parameter name: can't be prefixed with "ssm"/)],
+    ['/ssm/thing', 'ValidationException', expect.stringMatching(/^Parameter name: can't be prefixed with "ssm"/)],
+  ])('put and delete reject the reserved name %s', async (name, code, message) => {
+    for (const call of [
+      clients.ssm.send(new PutParameterCommand({ Name: name, Value: 'x', Type: 'String' })),
+      clients.ssm.send(new DeleteParameterCommand({ Name: name })),
+    ]) {
+      const e = await rejectionOf(call);
+      expect([e.name, e.message]).toEqual([code, message]);
+      expect(e.$metadata.httpStatusCode).toBe(400);
+    }
+    expect(sb.world.ssm.parameters.has(name)).toBe(false);
+  });
+
+  test('get reads public parameter names: /aws/service/... is not a ValidationException', async () => {
+    for (const name of ['/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64', '/aws/service/ecs/optimized-ami/amazon-linux-2/recommended']) {
+      const e = await rejectionOf(clients.ssm.send(new GetParameterCommand({ Name: name })));
+      expect(e.name).toBe('ParameterNotFound');
+    }
+  });
+
+  test('names that merely contain aws or ssm further in are ordinary', async () => {
+    const put = await clients.ssm.send(new PutParameterCommand({ Name: '/app/aws/ssm-colour', Value: 'blue', Type: 'String' }));
+    expect(put.Version).toBe(1);
   });
 
   test('rejects an empty value and a new parameter without a type', async () => {
