@@ -11,18 +11,8 @@ import { CommandProcessor, type Annotation } from './workflow-commands.js';
 export type Step = 'main' | 'post';
 export type StepOutcome = JobStatus;
 
-export interface StepResult {
-  exitCode: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-  /** Epoch ms at spawn. */
-  startedAt: number;
-  durationMs: number;
-  cancelled: boolean;
-  timedOut: boolean;
-  signalsSent: ProcessResult['signalsSent'];
-  /** The step's result as the runner records it. */
+/** The process's result, plus the step's result as the runner records it. */
+export interface StepResult extends ProcessResult {
   outcome: StepOutcome;
 }
 
