@@ -19,6 +19,9 @@ for (const [name, entry] of Object.entries(entries)) {
     license: 'licenses.txt',
     sourceMap: false,
     quiet: true,
+    // No filesystem cache: ncc keys it by entry and version only, so a cache left by a build with
+    // other settings can change the output, and check-dist must get the same bytes on every machine.
+    cache: false,
   });
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
