@@ -8,11 +8,8 @@ export enum StateKey {
   Phase = 'phase',
   /** The listener's (or rule's) actions before the first change, JSON. Present from the first change on. */
   Snapshot = 'snapshot',
-  /** The test listener's actions before it was pointed at the idle colour, JSON. */
-  TestSnapshot = 'test-snapshot',
-  /** The colour that was live when main started, and the parameter's value then ('' if it did not exist). */
+  /** The colour that was live when main started (the record is corrected to it before anything moves). */
   PreviousColour = 'previous-colour',
-  PreviousRecord = 'previous-record',
   /** The colour main was moving traffic to. */
   NewColour = 'new-colour',
   /** The lock main holds: JSON {name, runId}. Cleared when main releases it. */

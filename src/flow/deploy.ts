@@ -44,7 +44,6 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
     const idleColour = otherColour(live);
     idle = idleColour;
     state.save(StateKey.PreviousColour, liveColour);
-    state.save(StateKey.PreviousRecord, found.record ?? '');
     state.save(StateKey.NewColour, idleColour);
     notes.listenerBefore = describeActions(found.actions, config.targetGroups);
     if (found.drift) {
@@ -100,7 +99,7 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
       current = fresh;
     };
     await timeline.run(`Verify ${idleColour}`, async () => {
-      if (config.testListenerArn) await pointTestListener(ports.elb, config, idleColour, state);
+      if (config.testListenerArn) await pointTestListener(ports.elb, config, idleColour);
       const deadline = clock.now() + config.waitTimeoutMs;
       await waitForHealthyTargets({
         elb: ports.elb,
@@ -171,7 +170,7 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
     phase('settled');
     settled = true;
     await timeline.run('Finalize', async () => {
-      if (config.testListenerArn) await pointTestListener(ports.elb, config, liveColour, state);
+      if (config.testListenerArn) await pointTestListener(ports.elb, config, liveColour);
       if (config.scaleDownPrevious) await scaleDownPrevious(config, deps, liveColour, notes.notes);
     });
     return {

@@ -97,7 +97,7 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
     recordStep(notes, clock.now(), splitFor(target, 100), 'manual rollback');
     notes.listenerAfter = describeActions(current, config.targetGroups);
     announceSwitch(source, target, splitFor(target, 100));
-    if (config.testListenerArn) await pointTestListener(ports.elb, config, source, state);
+    if (config.testListenerArn) await pointTestListener(ports.elb, config, source);
     return {
       outcome: { status: 'succeeded', liveColour: target, previousColour: source, rolledBack: true, rollbackReason: `mode: rollback moved traffic from ${source} to ${target}`, switchedAt },
       notes,
