@@ -231,3 +231,23 @@ describe('mode: status', () => {
     expect(missingResult.notes.notes).toEqual([`${PARAMETER} records '(missing)' but the listener sends traffic to blue.`]);
   });
 });
+
+describe('manual rollback: expected-live-color', () => {
+  it('changes nothing when traffic is no longer on the expected colour (already rolled back)', async () => {
+    const h = await harness({ aws: new FakeAws({ live: 'blue' }), config: { mode: 'rollback', expectedLiveColour: 'green' } });
+    const result = await settle(manualRollback(h.config, h.deps));
+    expect(result.error).toBeUndefined();
+    expect(result.outcome).toEqual({ status: 'no-op', liveColour: 'blue', previousColour: 'blue', rolledBack: false });
+    // Only the lock was taken and released.
+    expect(h.aws.mutations().filter((c) => c.args[0] !== LOCK)).toEqual([]);
+    expect(h.aws.liveColour()).toBe('blue');
+    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('traffic is on blue, not on green'), { title: 'Rollback not needed' });
+  });
+
+  it('rolls back when the expected colour is live', async () => {
+    const h = await harness({ aws: new FakeAws({ live: 'green' }), config: { mode: 'rollback', expectedLiveColour: 'green' } });
+    const result = await settle(manualRollback(h.config, h.deps));
+    expect(result.outcome).toMatchObject({ status: 'succeeded', liveColour: 'blue', previousColour: 'green', rolledBack: true });
+    expect(h.aws.liveColour()).toBe('blue');
+  });
+});

@@ -912,3 +912,16 @@ describe('action.yml', () => {
     expect(action.branding).toEqual({ icon: expect.any(String), color: expect.any(String) });
   });
 });
+
+describe('expected-live-color', () => {
+  it('is a colour, accepted with mode: rollback', () => {
+    expect(configWith({ mode: 'rollback', 'expected-live-color': 'Green' }).expectedLiveColour).toBe('green');
+    expect(configWith({ mode: 'rollback' }).expectedLiveColour).toBeUndefined();
+    expect(expectRejected('expected-live-color', 'purple', { mode: 'rollback', 'expected-live-color': 'purple' }).message).toContain('expected blue or green');
+  });
+
+  it('is refused in the other modes, which do not use it', () => {
+    expect(expectRejected('expected-live-color', 'blue', { 'expected-live-color': 'blue' }).message).toContain('only with mode: rollback');
+    expect(expectRejected('expected-live-color', 'blue', { mode: 'status', 'expected-live-color': 'blue' }).input).toBe('expected-live-color');
+  });
+});

@@ -19,7 +19,7 @@ import { InputReader, type InputName, type Parse } from './inputs/contract.js';
 import { credentialValues } from './inputs/credentials.js';
 import { parseCount, parseExpectedBody, parseExpectedStatus, parseHeaders, parseHealthCheckUrl } from './inputs/health.js';
 import { readRunIdentity } from './inputs/run-identity.js';
-import { parseMode, parseSwitch } from './inputs/scalars.js';
+import { parseColour, parseMode, parseSwitch } from './inputs/scalars.js';
 import { parseTaskDefinitionSource, taskDefinitionArnRegion } from './inputs/task-definition.js';
 import { parseTrafficShift } from './inputs/traffic-shift.js';
 import type { Config, HealthCheckConfig } from './types.js';
@@ -101,6 +101,10 @@ export function readConfig(
   const scaleDownDelayMs = inputs.read('scale-down-delay', parseDuration);
   const lock = inputs.read('lock', parseSwitch);
   const dryRun = inputs.read('dry-run', parseSwitch);
+  const expectedLiveColour = inputs.optional('expected-live-color', parseColour);
+  if (expectedLiveColour && mode && mode !== 'rollback') {
+    inputs.report(new InputError('expected-live-color', expectedLiveColour, "to be set only with mode: rollback (it guards the flip; other modes do not use it)"));
+  }
 
   const [first, ...others] = inputs.errors;
   if (first) throw others.length > 0 ? new InputErrors(inputs.errors) : first;
@@ -127,6 +131,7 @@ export function readConfig(
     scaleDownDelayMs: checked(scaleDownDelayMs),
     lock: checked(lock),
     dryRun: checked(dryRun),
+    ...(expectedLiveColour ? { expectedLiveColour } : {}),
     run: readRunIdentity(env),
   };
 }

@@ -64,6 +64,8 @@ export interface Config {
   scaleDownDelayMs: number;
   lock: boolean;
   dryRun: boolean;
+  /** `mode: rollback` acts only while this colour is live (a queued rollback must not undo a rollback). */
+  expectedLiveColour?: Colour;
   /** Who is deploying, for the lock and the summary: from GITHUB_* variables. */
   run: RunIdentity;
 }

@@ -29,6 +29,19 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
     const found = await timeline.run('Discover', () => discover(ports, config));
     notes.listenerBefore = describeActions(found.actions, config.targetGroups);
     recorded = found.record;
+    if (config.expectedLiveColour && found.live !== config.expectedLiveColour) {
+      // A rollback queued behind a deploy that already rolled itself back would otherwise flip to the
+      // colour that just failed: with the guard it finds nothing to do.
+      const now = found.live === 'split' ? `split (blue ${found.split.blue}%, green ${found.split.green}%)` : `on ${found.live}`;
+      core.notice(`Nothing rolled back: traffic is ${now}, not on ${config.expectedLiveColour} as expected-live-color says; it was probably rolled back already.`, {
+        title: 'Rollback not needed',
+      });
+      notes.notes.push(`expected-live-color is ${config.expectedLiveColour} but traffic is ${now}: nothing was changed.`);
+      return {
+        outcome: { status: 'no-op', ...(found.live !== 'split' ? { liveColour: found.live, previousColour: found.live } : {}), rolledBack: false },
+        notes,
+      };
+    }
     if (found.live === 'split') {
       wasSplit = true;
       // A run died mid-shift: the record still names the colour that was live before it.

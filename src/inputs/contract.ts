@@ -35,6 +35,7 @@ export const INPUT_DEFAULTS = {
   'scale-down-delay': '0s',
   lock: 'true',
   'dry-run': 'false',
+  'expected-live-color': '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;

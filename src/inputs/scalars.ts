@@ -1,6 +1,6 @@
-// Small inputs with a fixed vocabulary: the mode and the yes/no switches.
+// Small inputs with a fixed vocabulary: the mode, a colour and the yes/no switches.
 import { InputError } from '../errors.js';
-import type { Mode } from '../types.js';
+import { isColour, type Colour, type Mode } from '../types.js';
 
 const MODES: readonly Mode[] = ['deploy', 'rollback', 'status'];
 
@@ -22,4 +22,10 @@ export function parseSwitch(input: string, value: string): boolean {
   if (TRUE.has(word)) return true;
   if (FALSE.has(word)) return false;
   throw new InputError(input, value, 'true or false (yes/no and 1/0 also work)');
+}
+
+export function parseColour(input: string, value: string): Colour {
+  const colour = value.toLowerCase();
+  if (!isColour(colour)) throw new InputError(input, value, 'blue or green');
+  return colour;
 }
