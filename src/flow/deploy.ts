@@ -4,7 +4,7 @@
 import * as core from '@actions/core';
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Cancelled, DeploymentFailed, errorMessage, HealthCheckFailed, RollbackFailed, UnsafeListenerState } from '../errors.js';
-import { waitUntilHealthy, watch } from '../health/gate.js';
+import { watch } from '../health/gate.js';
 import { substituteColour } from '../health/probe.js';
 import { announceSwitch } from '../report/annotations.js';
 import { saveJson, StateKey, type Phase } from '../state.js';
@@ -17,9 +17,10 @@ import { holdLock, letGoOfLock } from './lock.js';
 import { checkAlarmsBeforeShift, monitorChecks } from './monitor.js';
 import { restoreSnapshot } from './restore.js';
 import { applySplit, shiftSteps, splitFor } from './shift.js';
-import { pollInterval, TARGET_HEALTH_POLL_MS, waitForHealthyTargets } from './target-health.js';
 import { materialise, resolveTaskDefinition } from './task-definition.js';
 import { pointTestListener } from './test-listener.js';
+import { pollInterval } from './target-health.js';
+import { verifyColour } from './verify.js';
 import { formatDurationInput } from '../duration.js';
 
 export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult> {
@@ -36,7 +37,6 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
   let taskDefinitionArn: string | undefined;
   let snapshot: ListenerSnapshot | undefined;
   let switchedAt: string | undefined;
-  let settled = false;
   try {
     const found = await timeline.run('Discover', () => discover(ports, config));
     live = requireSingleLiveColour(found, config);
@@ -63,7 +63,6 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
     if (config.dryRun) {
       notes.plan = planLines(config, liveColour, resolved.description, idleService.desiredCount === 0 ? liveService.desiredCount : idleService.desiredCount);
       core.info(['Dry run: nothing will be changed. The plan:', ...notes.plan.map((l) => `  ${l}`)].join('\n'));
-      settled = true;
       return { outcome: { status: 'no-op', liveColour, previousColour: liveColour, rolledBack: false }, notes };
     }
 
@@ -100,16 +99,8 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
     };
     await timeline.run(`Verify ${idleColour}`, async () => {
       if (config.testListenerArn) await pointTestListener(ports.elb, config, idleColour);
-      const deadline = clock.now() + config.waitTimeoutMs;
-      await waitForHealthyTargets({
-        elb: ports.elb,
-        colour: idleColour,
-        targetGroupArn: config.targetGroups[idleColour],
+      const probed = await verifyColour(config, deps, idleColour, {
         minHealthy: Math.max(1, (await ports.ecs.describeService(config.cluster, idleService.serviceName)).desiredCount),
-        pollMs: pollInterval(config.health.intervalMs, TARGET_HEALTH_POLL_MS),
-        deadline,
-        clock,
-        signal,
         // ALB health-checks a group only while a listener forwards to it: attach the idle group with
         // weight 0 (no user traffic) so its targets are checked.
         onUnused: async () => {
@@ -118,21 +109,7 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
           current = await applySplit(ports.elb, found.target, current, config.targetGroups, splitFor(idleColour, 0));
         },
       });
-      if (config.health.url) {
-        const url = substituteColour(config.health.url, idleColour);
-        await waitUntilHealthy({
-          probe: deps.probe,
-          url,
-          threshold: config.health.healthyThreshold,
-          intervalMs: config.health.intervalMs,
-          deadlineMs: deadline,
-          clock,
-          signal,
-          onResult: (r, consecutive) => core.info(`${r.ok ? 'pass' : 'FAIL'} ${consecutive}/${config.health.healthyThreshold} ${url}: ${r.detail}`),
-        });
-      } else {
-        notes.notes.push('No health-check-url: the idle colour was gated on target health only.');
-      }
+      if (!probed) notes.notes.push('No health-check-url: the idle colour was gated on target health only.');
       await checkAlarmsBeforeShift(ports, config);
     });
 
@@ -168,11 +145,16 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
     await timeline.run(`Bake ${idleColour} for ${formatDurationInput(config.bakeTimeMs)}`, () => watchFor(config.bakeTimeMs, 'the bake time'));
 
     phase('settled');
-    settled = true;
-    await timeline.run('Finalize', async () => {
-      if (config.testListenerArn) await pointTestListener(ports.elb, config, liveColour);
-      if (config.scaleDownPrevious) await scaleDownPrevious(config, deps, liveColour, notes.notes);
-    });
+    try {
+      await timeline.run('Finalize', async () => {
+        if (config.testListenerArn) await pointTestListener(ports.elb, config, liveColour);
+        if (config.scaleDownPrevious) await scaleDownPrevious(config, deps, liveColour, notes.notes);
+      });
+    } catch (error) {
+      // Traffic moved and baked: the deploy stands; say what was not tidied.
+      core.warning(`The deploy succeeded but finalizing did not complete: ${errorMessage(error)}`);
+      notes.notes.push(`Finalize did not complete: ${errorMessage(error)}`);
+    }
     return {
       outcome: { status: 'succeeded', liveColour: idleColour, previousColour: liveColour, ...(taskDefinitionArn ? { taskDefinitionArn } : {}), rolledBack: false, ...(switchedAt ? { switchedAt } : {}) },
       notes,
@@ -180,17 +162,8 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
   } catch (error) {
     if (error instanceof DeploymentFailed) notes.events = error.events;
     const reason = errorMessage(error);
-    if (snapshot && !settled && live && idle) {
+    if (snapshot && live && idle) {
       return rollBack(config, deps, { snapshot, live, idle, reason, error, notes, ...(taskDefinitionArn ? { taskDefinitionArn } : {}), ...(switchedAt ? { switchedAt } : {}) });
-    }
-    if (settled) {
-      // Finalize failed after traffic moved and baked: the deploy stands; say what was not tidied.
-      core.warning(`The deploy succeeded but finalizing did not complete: ${reason}`);
-      notes.notes.push(`Finalize did not complete: ${reason}`);
-      return {
-        outcome: { status: 'succeeded', ...(idle ? { liveColour: idle } : {}), ...(live ? { previousColour: live } : {}), ...(taskDefinitionArn ? { taskDefinitionArn } : {}), rolledBack: false, ...(switchedAt ? { switchedAt } : {}) },
-        notes,
-      };
     }
     phase('settled');
     return {

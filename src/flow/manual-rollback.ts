@@ -2,8 +2,6 @@
 // targets and health URL, flip the listener, record it. Also the way out of a listener left split.
 import * as core from '@actions/core';
 import { errorMessage, HealthCheckFailed, UnsafeListenerState } from '../errors.js';
-import { waitUntilHealthy } from '../health/gate.js';
-import { substituteColour } from '../health/probe.js';
 import { announceSwitch } from '../report/annotations.js';
 import { saveJson, StateKey } from '../state.js';
 import { describeActions } from '../traffic.js';
@@ -12,11 +10,11 @@ import { newNotes, recordStep, type FlowDeps, type FlowResult } from './context.
 import { discover } from './discover.js';
 import { holdLock, letGoOfLock } from './lock.js';
 import { applySplit, confirmActions, splitFor } from './shift.js';
-import { pollInterval, TARGET_HEALTH_POLL_MS, waitForHealthyTargets } from './target-health.js';
 import { pointTestListener } from './test-listener.js';
+import { verifyColour } from './verify.js';
 
 export async function manualRollback(config: Config, deps: FlowDeps): Promise<FlowResult> {
-  const { ports, clock, state, timeline, signal } = deps;
+  const { ports, clock, state, timeline } = deps;
   const notes = newNotes();
   state.save(StateKey.Phase, 'started');
   const lock = await holdLock(config, deps, notes.notes);
@@ -82,21 +80,13 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
     };
     state.save(StateKey.Phase, 'verifying');
     await timeline.run(`Verify ${target}`, async () => {
-      const deadline = clock.now() + config.waitTimeoutMs;
-      await waitForHealthyTargets({
-        elb: ports.elb, colour: target, targetGroupArn: config.targetGroups[target], minHealthy: 1, deadline, clock, signal,
-        pollMs: pollInterval(config.health.intervalMs, TARGET_HEALTH_POLL_MS),
+      await verifyColour(config, deps, target, {
+        minHealthy: 1,
         onUnused: async () => {
           takeSnapshot();
           current = await applySplit(ports.elb, found.target, current, config.targetGroups, splitFor(target, found.split[target]));
         },
       });
-      if (config.health.url) {
-        await waitUntilHealthy({
-          probe: deps.probe, url: substituteColour(config.health.url, target), threshold: config.health.healthyThreshold,
-          intervalMs: config.health.intervalMs, deadlineMs: deadline, clock, signal,
-        });
-      }
     });
 
     state.save(StateKey.Phase, 'shifting');
