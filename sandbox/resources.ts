@@ -7,7 +7,7 @@ import { DEFAULT_DEPLOYMENT_CONFIGURATION } from './ecs/capacity.js';
 import type { Cluster, Service } from './ecs/model.js';
 import { normaliseActions, normaliseConditions } from './elb/actions.js';
 import type { ActionShape, Listener, LoadBalancer, Rule, TargetGroup } from './elb/model.js';
-import type { QueryValue } from './protocol/query.js';
+import type { QueryObject, QueryValue } from './protocol/query.js';
 
 export function createCluster(world: World, name: string): Cluster {
   const existing = world.ecs.cluster(name);
@@ -59,12 +59,16 @@ export function createLoadBalancer(world: World, name: string): LoadBalancer {
   return lb;
 }
 
-/** A forward action, as a Query-shaped request so it goes through the API's validation. */
-export function forwardTo(weights: [string, number][]): QueryValue {
-  return {
-    Type: 'forward',
-    ForwardConfig: { TargetGroups: weights.map(([arn, w]) => ({ TargetGroupArn: arn, Weight: String(w) })) },
-  };
+/**
+ * A forward action, as a Query-shaped request so it goes through the API's validation; with
+ * `stickinessSeconds`, target-group stickiness enabled for that duration.
+ */
+export function forwardTo(weights: [string, number][], stickinessSeconds?: number): QueryValue {
+  const config: QueryObject = { TargetGroups: weights.map(([arn, w]) => ({ TargetGroupArn: arn, Weight: String(w) })) };
+  if (stickinessSeconds !== undefined) {
+    config.TargetGroupStickinessConfig = { Enabled: 'true', DurationSeconds: String(stickinessSeconds) };
+  }
+  return { Type: 'forward', ForwardConfig: config };
 }
 
 export function fixedResponse(status: number, body: string): QueryValue {

@@ -34,6 +34,11 @@ export interface BlueGreenOptions {
    * path `/other/*`, fixed 200 "other") shares the listener.
    */
   withRule?: boolean;
+  /**
+   * Target-group stickiness (AWSALBTG) for this many seconds on the production forward (the default
+   * action, or the rule with `withRule`); the test listener stays without. Off when not given.
+   */
+  stickinessSeconds?: number;
   /** Target group health-check and deregistration settings for both colours. */
   targetGroup?: Omit<TargetGroupOptions, 'name' | 'healthCheckPath'>;
   circuitBreaker?: { enable: boolean; rollback: boolean };
@@ -79,6 +84,10 @@ export async function createBlueGreen(world: World, o: BlueGreenOptions): Promis
   if (!/^[a-zA-Z0-9][a-zA-Z0-9-]{0,25}$/.test(o.name)) {
     throw new Error(`scenario name ${JSON.stringify(o.name)} is invalid: letters, digits and hyphens, at most 26 characters`);
   }
+  const sticky = o.stickinessSeconds;
+  if (sticky !== undefined && !(Number.isInteger(sticky) && sticky >= 1 && sticky <= 604800)) {
+    throw new Error(`stickinessSeconds ${sticky} is invalid: ELBv2 takes whole seconds from 1 to 604800`);
+  }
   const desiredCount = o.desiredCount ?? 2;
   const containerName = 'app';
   const cluster = createCluster(world, o.name);
@@ -87,7 +96,7 @@ export async function createBlueGreen(world: World, o: BlueGreenOptions): Promis
     green: createTargetGroup(world, { ...o.targetGroup, name: `${o.name}-green`, healthCheckPath: o.healthCheckPath }),
   };
   const lb = createLoadBalancer(world, `${o.name}-alb`);
-  const toBlue = forwardTo([[tgs.blue.arn, 100], [tgs.green.arn, 0]]);
+  const toBlue = forwardTo([[tgs.blue.arn, 100], [tgs.green.arn, 0]], sticky);
   const prod = await createListener(world, lb, [o.withRule ? fixedResponse(404, 'no route') : toBlue]);
   let ruleArn: string | undefined;
   let otherRuleArn: string | undefined;

@@ -1,12 +1,14 @@
 // The ALB data plane: one real HTTP reverse proxy per listener. Every request is routed on its own
 // (keep-alive connections are not pinned), so a listener change applies to the next request while
-// requests already sent to a target run to completion.
+// requests already sent to a target run to completion. A forward with target-group stickiness binds
+// each client to a group through the AWSALBTG cookie (stickiness.ts).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { ElbModel, Target, TargetHealthEvent } from './model.js';
 import { targetKey } from './model.js';
-import { actionsFor, pickTarget, pickTargetGroup, terminalAction } from './routing.js';
+import { actionsFor, pickTarget, terminalAction } from './routing.js';
+import { bindingCookies, chooseTargetGroup } from './stickiness.js';
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
 
@@ -83,14 +85,18 @@ export class DataPlane {
       res.end();
       return;
     }
-    const tgArn = pickTargetGroup(action);
-    const tg = tgArn ? this.model.targetGroup(tgArn) : undefined;
+    const choice = chooseTargetGroup(action, req.headers.cookie);
+    const tg = choice.targetGroupArn ? this.model.targetGroup(choice.targetGroupArn) : undefined;
     const target = tg ? pickTarget(tg) : undefined;
+    // A bound group with nothing to send to is a 503, not a reason to move the client elsewhere; the
+    // answer carries no cookie because no group served it.
     if (!tg || !target) return albError(res, 503);
-    this.forward(req, res, tg.name, target, true);
+    const cookies = choice.binding ? bindingCookies(choice.binding) : [];
+    this.forward(req, res, { tgName: tg.name, target, cookies }, true);
   }
 
-  private forward(req: http.IncomingMessage, res: http.ServerResponse, tgName: string, target: Target, mayRetry: boolean): void {
+  private forward(req: http.IncomingMessage, res: http.ServerResponse, route: Route, mayRetry: boolean): void {
+    const { tgName, target, cookies } = route;
     const headers: http.OutgoingHttpHeaders = {};
     for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.includes(k)) headers[k] = v;
     headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
@@ -110,6 +116,7 @@ export class DataPlane {
       (up) => {
         const out: http.OutgoingHttpHeaders = {};
         for (const [k, v] of Object.entries(up.headers)) if (!HOP_BY_HOP.includes(k)) out[k] = v;
+        if (cookies.length > 0) out['set-cookie'] = [...(up.headers['set-cookie'] ?? []), ...cookies];
         out['x-sandbox-target-group'] = tgName;
         out['x-sandbox-target'] = `${target.id}:${target.port}`;
         res.writeHead(up.statusCode ?? 502, out);
@@ -124,17 +131,17 @@ export class DataPlane {
     upstream.setTimeout(this.targetTimeoutMs, () => {
       finish();
       upstream.destroy();
-      if (!res.headersSent) albError(res, 504);
+      if (!res.headersSent) albError(res, 504, cookies);
     });
     upstream.on('error', () => {
       finish();
       // A pooled connection the target closed just as we reused it: retry once on a new one,
       // as Node's documentation recommends for idempotent requests.
       if (mayRetry && upstream.reusedSocket && !res.headersSent && isIdempotent(req.method)) {
-        this.forward(req, res, tgName, target, false);
+        this.forward(req, res, route, false);
         return;
       }
-      if (!res.headersSent) albError(res, 502);
+      if (!res.headersSent) albError(res, 502, cookies);
       else res.destroy();
     });
     // On a retry the request body has already been read: GET-like requests have none.
@@ -153,10 +160,18 @@ export class DataPlane {
   }
 }
 
+/** Where the forward sends one request, and the stickiness cookies its response carries. */
+interface Route {
+  tgName: string;
+  target: Target;
+  cookies: string[];
+}
+
 const isIdempotent = (method: string | undefined): boolean => ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'].includes(method ?? 'GET');
 
-function albError(res: http.ServerResponse, status: 502 | 503 | 504): void {
+/** `cookies`: a 502/504 still comes from the group the forward chose, so the binding stands. */
+function albError(res: http.ServerResponse, status: 502 | 503 | 504, cookies: string[] = []): void {
   const text = { 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable', 504: 'Gateway Time-out' }[status];
-  res.writeHead(status, { 'content-type': 'text/html', server: 'awselb/2.0' });
+  res.writeHead(status, { 'content-type': 'text/html', server: 'awselb/2.0', ...(cookies.length > 0 ? { 'set-cookie': cookies } : {}) });
   res.end(`<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n</body>\r\n</html>\r\n`);
 }

@@ -1,7 +1,7 @@
 // How an ALB listener picks what to do with one request: rules in priority order (all conditions
 // must match; any value of a condition may match), then the default action; a forward picks a
-// target group by weight, then round-robins over the group's healthy targets (all targets when
-// none is healthy: ALB "fails open").
+// target group by weight (or by the client's binding when the forward is sticky: stickiness.ts), then
+// round-robins over the group's healthy targets (all targets when none is healthy: ALB "fails open").
 import type { ActionShape, ConditionShape, Listener, Target, TargetGroup } from './model.js';
 import { forwardTargets } from './model.js';
 

@@ -22,6 +22,11 @@ export interface LoadStats {
   byTargetGroup?: Record<string, number>;
   /** Responses per JSON body `version` (or `x-sandbox-version` header). */
   byVersion?: Record<string, number>;
+  /**
+   * Per client index (runs with `clients`), its responses per `x-sandbox-target-group`: which groups served
+   * which user. A client whose requests all failed before reaching a group maps to `{}`.
+   */
+  byClient?: Record<string, Record<string, number>>;
 }
 
 export interface RequestOutcome {
@@ -33,6 +38,8 @@ export interface RequestOutcome {
   error?: string;
   targetGroup?: string;
   version?: string;
+  /** Index of the simulated user that sent it, when the run has clients. */
+  client?: number;
 }
 
 export const FAILURE_LIST_LIMIT = 100;
@@ -46,6 +53,8 @@ export class LoadRecorder {
   private readonly version: number[] = [];
   private readonly status: number[] = [];
   private readonly error: number[] = [];
+  /** -1 for an anonymous request. */
+  private readonly client: number[] = [];
   private readonly targetGroups: string[] = [];
   private readonly versions: string[] = [];
   private readonly errors: string[] = [];
@@ -58,19 +67,23 @@ export class LoadRecorder {
     this.error.push(intern(this.errors, outcome.error));
     this.targetGroup.push(intern(this.targetGroups, outcome.targetGroup));
     this.version.push(intern(this.versions, outcome.version));
+    this.client.push(outcome.client ?? -1);
   }
 
-  /** Stats over the requests issued in [fromMs, toMs) (epoch ms). */
-  stats(inFlight: number, fromMs = -Infinity, toMs = Infinity): LoadStats {
+  /** Stats over the requests issued in [fromMs, toMs) (epoch ms), by one client when `client` is given. */
+  stats(inFlight: number, fromMs = -Infinity, toMs = Infinity, client?: number): LoadStats {
     let ok = 0;
     let failed = 0;
     const latencies: number[] = [];
     const tgCounts = new Map<number, number>();
     const versionCounts = new Map<number, number>();
+    const clientCounts = new Map<number, Map<number, number>>();
     const failures: LoadFailure[] = [];
     for (let i = 0; i < this.at.length; i += 1) {
       const at = this.at[i] ?? 0;
       if (at < fromMs || at >= toMs) continue;
+      const by = this.client[i] ?? -1;
+      if (client !== undefined && by !== client) continue;
       if (this.ok[i]) {
         ok += 1;
         latencies.push(this.latency[i] ?? 0);
@@ -80,10 +93,19 @@ export class LoadRecorder {
       }
       count(tgCounts, this.targetGroup[i] ?? -1);
       count(versionCounts, this.version[i] ?? -1);
+      if (by >= 0) {
+        const groups = clientCounts.get(by) ?? new Map<number, number>();
+        clientCounts.set(by, groups);
+        count(groups, this.targetGroup[i] ?? -1);
+      }
     }
     latencies.sort((a, b) => a - b);
     const byTargetGroup = named(tgCounts, this.targetGroups);
     const byVersion = named(versionCounts, this.versions);
+    const byClient =
+      clientCounts.size > 0
+        ? Object.fromEntries([...clientCounts].map(([c, groups]) => [String(c), named(groups, this.targetGroups) ?? {}]))
+        : undefined;
     return {
       total: ok + failed,
       ok,
@@ -98,6 +120,7 @@ export class LoadRecorder {
       },
       ...(byTargetGroup ? { byTargetGroup } : {}),
       ...(byVersion ? { byVersion } : {}),
+      ...(byClient ? { byClient } : {}),
     };
   }
 

@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitFor } from '../wait.js';
+import { CookieJar } from './cookie-jar.js';
 import { loopbackTarget, NotLoopback, startLoad } from './load.js';
 import { FAILURE_LIST_LIMIT, LoadRecorder } from './load-stats.js';
 
@@ -9,6 +11,7 @@ let server: Server;
 let base: string;
 let port: number;
 let failing = false;
+let sessions = 0;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -35,6 +38,16 @@ beforeAll(async () => {
       setTimeout(() => res.end('late'), 400);
     } else if (path === '/host') {
       res.end(JSON.stringify({ version: req.headers.host }));
+    } else if (path === '/session') {
+      // Like a login: a new session for a request without one; the target group header names the session the
+      // request came with, the version every cookie it sent.
+      const session = /(?:^|; )session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+      if (session === undefined) {
+        sessions += 1;
+        res.setHeader('set-cookie', [`session=s${sessions}; Path=/; HttpOnly`, 'theme=dark']);
+      }
+      res.setHeader('x-sandbox-target-group', session ?? 'none');
+      res.end(JSON.stringify({ version: req.headers.cookie ?? 'none' }));
     }
     // any other path never answers
   });
@@ -120,6 +133,32 @@ describe('startLoad', () => {
     expect(stats.byVersion).toEqual({ 'api.example.test': 2 });
   });
 
+  it('with clients, keeps a cookie jar per client and sends each client’s cookies back', async () => {
+    const run = startLoad({ url: `${base}/session`, ratePerSecond: 60, clients: 3, maxDurationMs: 10_000, headers: { Cookie: 'consent=yes' } });
+    // Waits for the event rather than a fixed time: every client has come back with its session at least once.
+    const returning = (c: number) => Object.keys(run.stats().byClient?.[String(c)] ?? {}).some((group) => group !== 'none');
+    await waitFor(() => [0, 1, 2].every(returning), { timeoutMs: 8000 });
+    const stats = await run.stop();
+    expect(stats.failed).toBe(0);
+    const sessionsOf = (c: number) => Object.keys(stats.byClient?.[String(c)] ?? {}).filter((group) => group !== 'none');
+    // A session is given to one request, so a session seen from two clients would be a shared jar.
+    const all = [0, 1, 2].flatMap(sessionsOf);
+    expect(new Set(all).size).toBe(all.length);
+    expect(Object.keys(stats.byClient ?? {}).sort()).toEqual(['0', '1', '2']);
+    // The caller's own cookie goes first on every request, the jar's after it.
+    const sent = Object.keys(stats.byVersion ?? {});
+    expect(sent.every((cookie) => cookie.startsWith('consent=yes'))).toBe(true);
+    expect(sent.some((cookie) => /^consent=yes; session=s\d+; theme=dark$/.test(cookie))).toBe(true);
+    // One client's window has that client only.
+    expect(Object.keys(run.window(run.startedAt, Infinity, 1).byClient ?? {})).toEqual(['1']);
+  }, 15_000);
+
+  it('without clients keeps no cookies', async () => {
+    const stats = await startLoad({ url: `${base}/session`, ratePerSecond: 100, maxRequests: 10, maxDurationMs: 5000 }).done;
+    expect(stats.byTargetGroup).toEqual({ none: 10 });
+    expect(stats.byClient).toBeUndefined();
+  });
+
   it('talks only to loopback', async () => {
     for (const url of ['http://example.com/', 'http://10.0.0.1/', 'http://127.0.0.1.nip.io/', 'https://127.0.0.1/', 'http://[::2]/', 'not a url']) {
       expect(() => startLoad({ url, ratePerSecond: 1, maxDurationMs: 100 })).toThrow(NotLoopback);
@@ -130,8 +169,10 @@ describe('startLoad', () => {
     expect(viaName.ok).toBe(2);
   });
 
-  it('validates its rate', () => {
+  it('validates its rate and clients', () => {
     expect(() => startLoad({ url: `${base}/ok`, ratePerSecond: 0, maxDurationMs: 100 })).toThrow(RangeError);
+    expect(() => startLoad({ url: `${base}/ok`, ratePerSecond: 1, maxDurationMs: 100, clients: 0 })).toThrow(RangeError);
+    expect(() => startLoad({ url: `${base}/ok`, ratePerSecond: 1, maxDurationMs: 100, clients: 1.5 })).toThrow(RangeError);
   });
 });
 
@@ -152,5 +193,30 @@ describe('LoadRecorder', () => {
       latencyMs: { p50: 7, p95: 7, p99: 7, max: 7 },
       byVersion: { v2: 1 },
     });
+  });
+});
+
+describe('CookieJar', () => {
+  it('keeps name=value pairs, the latest value winning, and drops the attributes', () => {
+    const jar = new CookieJar();
+    expect(jar.header()).toBeUndefined();
+    jar.store(['a=1; Path=/; HttpOnly', 'b=x=y; Expires=Wed, 21 Oct 2099 07:28:00 GMT']);
+    jar.store('a=2; Max-Age=60');
+    jar.store(undefined);
+    expect(jar.header()).toBe('a=2; b=x=y');
+    expect(jar.get('b')).toBe('x=y');
+  });
+});
+
+describe('LoadRecorder by client', () => {
+  it('counts target groups per client and filters a window to one client', () => {
+    const recorder = new LoadRecorder();
+    recorder.record({ at: 1, latencyMs: 1, ok: true, targetGroup: 'blue', client: 0 });
+    recorder.record({ at: 2, latencyMs: 1, ok: true, targetGroup: 'green', client: 1 });
+    recorder.record({ at: 3, latencyMs: 1, ok: false, status: 503, error: 'HTTP 503', client: 1 });
+    recorder.record({ at: 4, latencyMs: 1, ok: true, targetGroup: 'blue', client: 0 });
+    expect(recorder.stats(0).byClient).toEqual({ '0': { blue: 2 }, '1': { green: 1 } });
+    expect(recorder.stats(0, 3).byClient).toEqual({ '0': { blue: 1 }, '1': {} });
+    expect(recorder.stats(0, -Infinity, Infinity, 1)).toMatchObject({ total: 2, failed: 1, byTargetGroup: { green: 1 }, byClient: { '1': { green: 1 } } });
   });
 });

@@ -4,6 +4,7 @@
 // records, headers and body fields the sandbox adds) are the point and no installed package offers them.
 import { Agent, request, type IncomingMessage } from 'node:http';
 import { isIPv4 } from 'node:net';
+import { CookieJar } from './cookie-jar.js';
 import { LoadRecorder, type LoadStats, type RequestOutcome } from './load-stats.js';
 
 export type { LoadFailure, LoadStats } from './load-stats.js';
@@ -21,6 +22,12 @@ export interface LoadOptions {
   maxSockets?: number;
   /** Extra request headers, e.g. `host` to exercise a listener rule's host-header condition. */
   headers?: Record<string, string>;
+  /**
+   * Simulated users, each with its own cookie jar (so an ALB's AWSALBTG binding sticks to it), issuing the
+   * requests in turn; requests are recorded with their client's index, 0..clients-1. Without it every
+   * request is anonymous and no cookie is kept.
+   */
+  clients?: number;
 }
 
 export interface LoadRun {
@@ -28,8 +35,11 @@ export interface LoadRun {
   startedAt: number;
   /** Live stats over everything finished so far. */
   stats(): LoadStats;
-  /** Stats over the requests issued in [fromMs, toMs), epoch ms (e.g. Date.now() at phase boundaries). */
-  window(fromMs: number, toMs?: number): LoadStats;
+  /**
+   * Stats over the requests issued in [fromMs, toMs), epoch ms (e.g. Date.now() at phase boundaries); with
+   * `client`, over that client's requests only.
+   */
+  window(fromMs: number, toMs?: number, client?: number): LoadStats;
   /** Stops issuing, waits for requests in flight (each bounded by timeoutMs), closes the pool. */
   stop(): Promise<LoadStats>;
   /** Settles with the final stats once the generator has stopped, by itself or through stop(). */
@@ -55,12 +65,16 @@ export function startLoad(options: LoadOptions): LoadRun {
     throw new RangeError(`ratePerSecond must be a positive number, got ${options.ratePerSecond}`);
   }
   if (!(options.maxDurationMs > 0)) throw new RangeError(`maxDurationMs must be positive, got ${options.maxDurationMs}`);
+  if (options.clients !== undefined && !(Number.isInteger(options.clients) && options.clients > 0)) {
+    throw new RangeError(`clients must be a positive integer, got ${options.clients}`);
+  }
   const timeoutMs = options.timeoutMs ?? 2000;
   const maxRequests = options.maxRequests ?? Infinity;
   const intervalMs = 1000 / options.ratePerSecond;
   const maxSockets = options.maxSockets ?? 32;
   const agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, timeout: IDLE_SOCKET_MS });
-  const headers = { host: target.host, ...lowerCaseKeys(options.headers ?? {}) };
+  const headers: Record<string, string> = { host: target.host, ...lowerCaseKeys(options.headers ?? {}) };
+  const jars = Array.from({ length: options.clients ?? 0 }, () => new CookieJar());
 
   const recorder = new LoadRecorder();
   const startedAt = Date.now();
@@ -91,7 +105,9 @@ export function startLoad(options: LoadOptions): LoadRun {
     return done;
   };
 
-  const fire = (): void => {
+  const fire = (sequence: number): void => {
+    const client = jars.length > 0 ? sequence % jars.length : undefined;
+    const jar = client === undefined ? undefined : jars[client];
     const at = Date.now();
     const begin = performance.now();
     inFlight += 1;
@@ -101,17 +117,23 @@ export function startLoad(options: LoadOptions): LoadRun {
       settle({ ok: false, error: `timeout after ${timeoutMs} ms` });
       req.destroy();
     }, timeoutMs);
-    const settle = (outcome: Omit<RequestOutcome, 'at' | 'latencyMs'>): void => {
+    const settle = (outcome: Answer): void => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
-      recorder.record({ at, latencyMs: performance.now() - begin, ...outcome });
+      recorder.record({ at, latencyMs: performance.now() - begin, ...(client !== undefined ? { client } : {}), ...outcome });
       inFlight -= 1;
       if (stopping && inFlight === 0) drained();
     };
+    const cookie = [headers.cookie, jar?.header()].filter((c) => c !== undefined).join('; ');
     const req = request(
-      { agent, host: target.address, port: target.port, path: target.path, method: 'GET', headers },
-      (res) => readResponse(res, settle),
+      { agent, host: target.address, port: target.port, path: target.path, method: 'GET', headers: cookie ? { ...headers, cookie } : headers },
+      (res) => {
+        // Kept as soon as the headers arrive, before the request counts as finished, so a client whose
+        // request is recorded has its cookies for the next one.
+        jar?.store(res.headers['set-cookie']);
+        readResponse(res, settle);
+      },
     );
     req.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, error: error.code ?? error.message }));
     req.end();
@@ -127,8 +149,8 @@ export function startLoad(options: LoadOptions): LoadRun {
     // Everything due by now leaves now: after a stall the schedule catches up instead of drifting.
     const due = Math.min(Math.floor(elapsed / intervalMs) + 1, maxRequests);
     while (issued < due) {
+      fire(issued);
       issued += 1;
-      fire();
     }
     if (issued >= maxRequests) {
       void finish();
@@ -142,14 +164,17 @@ export function startLoad(options: LoadOptions): LoadRun {
   return {
     startedAt,
     stats: () => recorder.stats(inFlight),
-    window: (fromMs, toMs = Infinity) => recorder.stats(inFlight, fromMs, toMs),
+    window: (fromMs, toMs = Infinity, client) => recorder.stats(inFlight, fromMs, toMs, client),
     stop: finish,
     done,
   };
 }
 
+/** What a request's answer (or lack of one) adds to its record. */
+type Answer = Omit<RequestOutcome, 'at' | 'latencyMs' | 'client'>;
+
 /** Reads the body (bounded) and classifies the response: 5xx fails, anything else answered counts as served. */
-function readResponse(res: IncomingMessage, settle: (outcome: Omit<RequestOutcome, 'at' | 'latencyMs'>) => void): void {
+function readResponse(res: IncomingMessage, settle: (outcome: Answer) => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
   res.on('data', (chunk: Buffer) => {
