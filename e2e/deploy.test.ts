@@ -30,6 +30,7 @@ describe('deploy mode', () => {
     recordFigures({ scenario: 'healthy deploy', wallMs: r.run.durationMs, requests: r.load.total, failed: r.load.failed });
 
     expectRun(r.run, { conclusion: 'success', status: 'succeeded' });
+    expect(r.run.main.node.version).toMatch(process.env.RUNNER_NODE24 ? /^v24\./ : /^v\d+\./);
     expect(r.run.outputs).toMatchObject({ 'live-color': 'green', 'previous-color': 'blue', 'task-definition-arn': v2, 'rolled-back': 'false' });
     expect(Date.parse(r.run.outputs['switched-at'] ?? '')).toBeGreaterThan(r.startedAt);
     // The production listener moved once, straight to 100 % green, and stays there.

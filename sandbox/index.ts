@@ -65,6 +65,12 @@ export interface Sandbox {
   requests(filter?: { service?: ServiceName; operation?: string; since?: number }): RequestLogEntry[];
   requestCounts(filter?: { service?: ServiceName; since?: number }): Record<string, number>;
   clearRequests(): void;
+  /**
+   * Sets a service's desired count as Application Auto Scaling does (UpdateService with only `desiredCount`,
+   * not through the endpoint, so not in the request log): the scheduler starts or stops tasks, with ECS's events.
+   * Throws when no ACTIVE service matches, or several do (name the cluster).
+   */
+  setDesiredCount(selector: { cluster?: string; service: string }, desiredCount: number): void;
   /** Changes the behaviour of a service's running tasks (new tasks still follow their task definition). Returns how many. */
   setTaskBehaviour(selector: { cluster?: string; service: string }, behaviour: string): number;
   /** Creates or updates a CloudWatch alarm's state. */
@@ -130,13 +136,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   const health = new HealthChecker(elb);
   const holder: { sandbox?: Sandbox } = {};
+  const ecsOps = ecsOperations(ecs, scheduler, account);
+  const updateService = ecsOps.UpdateService;
+  if (!updateService) throw new Error('sandbox bug: ECS has no UpdateService');
   const server = await startEndpoint(
     {
       log,
       faults,
       operations: {
         elbv2: elbOperations(elb, account),
-        ecs: ecsOperations(ecs, scheduler, account),
+        ecs: ecsOps,
         ssm: ssmOperations(ssm, account),
         cloudwatch: cloudWatchOperations(alarms, account),
       },
@@ -172,6 +181,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     requests: (f) => log.list(f),
     requestCounts: (f) => log.countByOperation(f),
     clearRequests: () => log.clear(),
+    setDesiredCount(sel, desiredCount) {
+      const [service, ...more] = servicesMatching(sel).filter((s) => s.status === 'ACTIVE');
+      if (!service) throw new Error(`no ACTIVE service ${sel.service}${sel.cluster === undefined ? '' : ` in cluster ${sel.cluster}`}`);
+      if (more.length > 0) throw new Error(`service ${sel.service} is in several clusters; name the cluster`);
+      // The operation itself, so validation and the scheduler's response cannot drift from UpdateService's.
+      updateService({ cluster: service.clusterArn, service: service.arn, desiredCount });
+    },
     setTaskBehaviour(sel, behaviour) {
       const services = servicesMatching(sel);
       const tasks = ecs.tasks.filter(

@@ -1,8 +1,24 @@
 // Injected faults per operation: AWS misbehaving the way it does in production (throttling, 5xx,
-// slowness, reset connections), for the next N calls or for a time window.
+// slowness, reset connections, replies lost after the call took effect), for the next N calls or for a
+// time window.
 import type { ServiceName } from './request-log.js';
 
-export type FaultKind = 'throttle' | 'error' | 'latency' | 'drop';
+export const FAULT_KINDS = ['throttle', 'error', 'latency', 'drop', 'drop-reply', 'hang'] as const;
+
+/**
+ * - `throttle`: the call is refused with the service's throttling error (400); it does not run.
+ * - `error`: the call is refused with a 500 or 503 (`status`); it does not run.
+ * - `latency`: the call runs after `latencyMs`; combines with any other kind.
+ * - `drop`: the connection is destroyed before the call runs: it never reached AWS.
+ * - `drop-reply`: the call runs and takes effect (state, events), then the connection is destroyed
+ *   without a reply, as when a connection resets on the way back.
+ * - `hang`: the call runs and takes effect, then no reply is ever sent: the connection stays open, silent,
+ *   until the client closes it (its request timeout) or, with `latencyMs`, until the sandbox destroys it then.
+ *
+ * A call that ran under `drop-reply` or `hang` loses its reply whether it succeeded or failed (an AWS error
+ * such as ParameterAlreadyExists is lost too); the request log shows what that reply would have been.
+ */
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -16,7 +32,7 @@ export interface FaultSpec {
   durationMs?: number;
   /** For `error`: 500 (InternalFailure) or 503 (ServiceUnavailable). Default 500. */
   status?: 500 | 503;
-  /** For `latency`: added delay. */
+  /** For `latency`: added delay. For `hang`: how long the silent connection is held before it is destroyed (default: until the client closes it). */
   latencyMs?: number;
 }
 
@@ -33,8 +49,8 @@ export class FaultInjector {
   constructor(private readonly now: () => number = Date.now) {}
 
   add(spec: FaultSpec): string {
-    if (!['throttle', 'error', 'latency', 'drop'].includes(spec.kind)) {
-      throw new Error(`unknown fault kind ${JSON.stringify(spec.kind)}; expected throttle, error, latency or drop`);
+    if (!(FAULT_KINDS as readonly string[]).includes(spec.kind)) {
+      throw new Error(`unknown fault kind ${JSON.stringify(spec.kind)}; expected one of ${FAULT_KINDS.join(', ')}`);
     }
     const id = `fault-${this.nextId++}`;
     this.faults.push({

@@ -9,11 +9,17 @@ export interface RequestLogEntry {
   /** Epoch ms when the request arrived. */
   at: number;
   durationMs: number;
-  /** HTTP status sent; 0 when the connection was dropped by a fault. */
+  /** HTTP status sent; 0 when no reply was sent (faults `drop`, `drop-reply`, `hang`). */
   status: number;
+  /** AWS error code of the reply sent. */
   errorCode?: string;
   /** The injected fault that shaped this response, if any. */
   fault?: string;
+  /**
+   * Only for `drop-reply` and `hang`: the operation ran (and took effect if `lostReply.status` is 200) but this reply
+   * never reached the client. Absent when the operation did not run (`drop`) or its reply was sent.
+   */
+  lostReply?: { status: number; errorCode?: string };
 }
 
 export class RequestLog extends EventEmitter {

@@ -3,7 +3,9 @@
 // deployment's tasks once the new ones are healthy (keeping minimumHealthyPercent), marks the rollout
 // COMPLETED, replaces tasks that fail ELB health checks (replacement first, then the failing task once
 // the replacement is healthy, as ECS does when maximumPercent leaves room), and trips the deployment
-// circuit breaker (FAILED, with ECS's service events) when tasks keep failing.
+// circuit breaker (FAILED, with ECS's service events) when tasks keep failing. Like ECS, it says the
+// service has reached a steady state after each rollout, and again after tasks were started or stopped
+// outside one (a desired count moved by Application Auto Scaling, a replaced task).
 import { randomBytes } from 'node:crypto';
 import { arns, ecsDeploymentId, type Account } from '../core/ids.js';
 import type { ElbModel } from '../elb/model.js';
@@ -25,6 +27,8 @@ export class Scheduler {
   private timer?: NodeJS.Timeout;
   readonly processes = new Map<string, TaskProcess>();
   private stopping = false;
+  /** Services that started or stopped tasks since they last reached a steady state. */
+  private readonly unsteady = new WeakSet<Service>();
 
   constructor(
     private readonly ecs: EcsModel,
@@ -95,6 +99,7 @@ export class Scheduler {
     const toStart = Math.min(service.desiredCount - serving.length, room);
     if (primary.rolloutState !== 'FAILED' && toStart > 0) {
       const started = Array.from({ length: toStart }, () => this.launch(service, primary));
+      this.unsteady.add(service);
       this.ecs.addEvent(service, `has started ${started.length} tasks: ${started.map((t) => `(task ${t.id})`).join(' ')}.`);
       const unreplaced = liveTasks(this.ecs, primary).filter((t) => t.failedHealthChecksIn !== undefined && t.replacementArn === undefined);
       started.forEach((t, i) => {
@@ -121,9 +126,14 @@ export class Scheduler {
       primary.rolloutState = 'COMPLETED';
       primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
       primary.updatedAt = new Date();
+      this.unsteady.delete(service);
       this.ecs.addEvent(service, `(deployment ${primary.id}) deployment completed.`);
       this.ecs.addEvent(service, 'has reached a steady state.');
       this.ecs.emit('deployment', { service: service.name, id: primary.id, rolloutState: 'COMPLETED' });
+    } else if (primary.rolloutState === 'COMPLETED' && settled && this.unsteady.has(service)) {
+      // ECS says so again after a scaling activity or a replacement, outside any deployment.
+      this.unsteady.delete(service);
+      this.ecs.addEvent(service, 'has reached a steady state.');
     }
   }
 
@@ -273,6 +283,7 @@ export class Scheduler {
   /** ECS's stop sequence: deregister and drain for the group's delay, then SIGTERM, then SIGKILL. */
   async stopTask(service: Service, task: Task, reason: string): Promise<void> {
     if (task.desiredStatus === 'STOPPED') return;
+    this.unsteady.add(service);
     task.desiredStatus = 'STOPPED';
     task.stoppingAt = new Date();
     task.stoppedReason = reason;

@@ -44,6 +44,11 @@ export function controlRoutes(sandbox: () => Sandbox) {
             version: body.version as string | undefined,
           }),
         };
+      case 'POST /desired-count': {
+        const selector = { cluster: body.cluster as string | undefined, service: String(body.service) };
+        s.setDesiredCount(selector, body.desiredCount as number);
+        return { ...selector, desiredCount: body.desiredCount };
+      }
       case 'POST /behaviour':
         return { tasks: s.setTaskBehaviour({ cluster: body.cluster as string | undefined, service: String(body.service) }, String(body.behaviour)) };
       case 'POST /alarms':

@@ -1,11 +1,12 @@
 // The AWS endpoint: one HTTP server on loopback speaking each service's wire protocol, chosen as AWS
 // chooses it: `X-Amz-Target` for JSON services (ECS, SSM: JSON 1.1; CloudWatch: JSON 1.0 in
 // query-compatible mode), a form body with `Action` and `Version=2015-12-01` for ELBv2 (Query/XML).
-// Faults are applied before the operation runs; every call is logged. Signatures are not checked.
+// Faults are applied around the operation (before it runs, or to its reply); every call is logged.
+// Signatures are not checked.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { AwsError } from '../core/aws-error.js';
-import type { FaultInjector } from '../core/faults.js';
+import type { FaultInjector, FaultSpec } from '../core/faults.js';
 import { requestId } from '../core/ids.js';
 import type { RequestLog, ServiceName } from '../core/request-log.js';
 import { jsonBody, jsonErrorBody, jsonErrorHeaders } from '../protocol/json.js';
@@ -72,27 +73,53 @@ async function handle(deps: EndpointDeps, req: http.IncomingMessage, res: http.S
     req.socket.destroy();
     return;
   }
-  let error: AwsError | undefined;
-  let result: unknown;
-  if (failure?.kind === 'throttle') {
-    error = new AwsError(call.service === 'elbv2' || call.service === 'cloudwatch' ? 'Throttling' : 'ThrottlingException', 'Rate exceeded', 400);
-  } else if (failure?.kind === 'error') {
-    error = failure.status === 503
-      ? new AwsError('ServiceUnavailable', 'Service is unavailable. Please try again later.', 503)
-      : new AwsError('InternalFailure', 'We encountered an internal error. Please try again.', 500);
-  } else {
-    const op = deps.operations[call.service][call.operation];
-    try {
-      if (!op) throw unknownOperation(call.service, call.operation);
-      result = (op as (i: unknown) => unknown)(call.input);
-    } catch (e) {
-      // Anything but an AwsError is a sandbox bug: surface it as a 500 that names it.
-      error = e instanceof AwsError ? e : new AwsError('InternalFailure', `sandbox bug: ${e instanceof Error ? e.stack : String(e)}`, 500);
-    }
+  const error = failure?.kind === 'throttle' || failure?.kind === 'error' ? injectedError(call.service, failure) : undefined;
+  const outcome = error ? { error } : run(deps, call);
+  const reply = { status: outcome.error?.status ?? 200, ...(outcome.error ? { errorCode: outcome.error.code } : {}) };
+  if (failure?.kind === 'drop-reply' || failure?.kind === 'hang') {
+    // Logged now, not when the connection ends: a hang may last until the sandbox stops, and a test must
+    // be able to see that the call took effect while the client is still waiting.
+    deps.log.record({ ...entry, durationMs: Date.now() - started, status: 0, lostReply: reply });
+    if (failure.kind === 'drop-reply') req.socket.destroy();
+    else holdSilently(req.socket, failure.latencyMs);
+    return;
   }
-  if (error) call.fail(error);
-  else call.respond(200, result);
-  deps.log.record({ ...entry, durationMs: Date.now() - started, status: error?.status ?? 200, errorCode: error?.code });
+  if (outcome.error) call.fail(outcome.error);
+  else call.respond(200, outcome.result);
+  deps.log.record({ ...entry, durationMs: Date.now() - started, ...reply });
+}
+
+function injectedError(service: ServiceName, fault: FaultSpec): AwsError {
+  if (fault.kind === 'throttle') {
+    return new AwsError(service === 'elbv2' || service === 'cloudwatch' ? 'Throttling' : 'ThrottlingException', 'Rate exceeded', 400);
+  }
+  return fault.status === 503
+    ? new AwsError('ServiceUnavailable', 'Service is unavailable. Please try again later.', 503)
+    : new AwsError('InternalFailure', 'We encountered an internal error. Please try again.', 500);
+}
+
+function run(deps: EndpointDeps, call: Call): { result?: unknown; error?: AwsError } {
+  const op = deps.operations[call.service][call.operation];
+  try {
+    if (!op) throw unknownOperation(call.service, call.operation);
+    return { result: (op as (i: unknown) => unknown)(call.input) };
+  } catch (e) {
+    // Anything but an AwsError is a sandbox bug: surface it as a 500 that names it.
+    return { error: e instanceof AwsError ? e : new AwsError('InternalFailure', `sandbox bug: ${e instanceof Error ? e.stack : String(e)}`, 500) };
+  }
+}
+
+/**
+ * A `hang`: the connection stays open with nothing sent until the client gives up, or until `ms` when given.
+ * close() ends held connections with the rest (closeAllConnections), so stopping the sandbox never waits
+ * for one; unref'd, a held connection alone does not keep the process alive.
+ */
+function holdSilently(socket: Socket, ms: number | undefined): void {
+  if (socket.destroyed) return;
+  socket.unref();
+  if (ms === undefined) return;
+  const timer = setTimeout(() => socket.destroy(), ms).unref();
+  socket.once('close', () => clearTimeout(timer));
 }
 
 function unknownOperation(service: ServiceName, operation: string): AwsError {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 
 export interface ActionMetadata {
+  /** `runs.using`, e.g. `node24`: which Node the runner runs the steps on. */
+  using: string;
   /** Absolute path of `runs.main`. */
   main: string;
   /** Absolute path of `runs.post`, when the action has one. */
@@ -55,6 +57,7 @@ export async function readActionMetadata(actionDir: string): Promise<ActionMetad
     }
   }
   return {
+    using,
     main: join(actionDir, main),
     ...(typeof post === 'string' && post !== '' ? { post: join(actionDir, post) } : {}),
     postIf: typeof postIf === 'string' && postIf.trim() !== '' ? postIf : 'always()',

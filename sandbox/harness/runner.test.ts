@@ -1,10 +1,11 @@
 // The runner emulation against a tiny fake action written in plain Node, so what is asserted is the emulation
 // (inputs, file commands, workflow commands, the cancellation sequence), not the real action.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readActionMetadata } from './action-metadata.js';
 import { RUNNER_CANCEL_TIMINGS, runAction, type Step } from './runner.js';
 
 // Heredoc writes as @actions/core 3 does them (`name<<ghadelimiter_<uuid>`), plus one plain `name=value` line.
@@ -293,5 +294,77 @@ describe('runAction', () => {
 
   it('refuses an action.yml it cannot emulate', async () => {
     await expect(runAction({ actionDir: join(dir, 'missing'), inputs: {} })).rejects.toThrow(/cannot read .*action\.yml/);
+  });
+});
+
+describe('the Node that runs.using names', () => {
+  let root: string;
+  const action = (using: string) => join(root, using);
+  const binary = (using: string) => join(root, 'bin', using);
+
+  // Each "binary" is this Node behind a script that says which one it is, and counts the `--version` questions.
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'fake-runtimes-'));
+    await mkdir(join(root, 'bin'));
+    for (const using of ['node20', 'node24']) {
+      await writeFile(
+        binary(using),
+        `#!/bin/sh\n[ "$1" = --version ] && echo asked >> '${binary(using)}.asked'\nFAKE_RUNTIME=${using} exec '${process.execPath}' "$@"\n`,
+      );
+      await chmod(binary(using), 0o755);
+      await mkdir(action(using));
+      await writeFile(join(action(using), 'action.yml'), `name: fake\nruns:\n  using: ${using}\n  main: main.js\n  post: main.js\n`);
+      await writeFile(
+        join(action(using), 'main.js'),
+        `require('node:fs').appendFileSync(process.env.GITHUB_OUTPUT, 'runtime=' + process.env.FAKE_RUNTIME + '\\nversion=' + process.version + '\\n');\n`,
+      );
+    }
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  async function withRuntimes<T>(vars: Record<string, string | undefined>, run: () => Promise<T>): Promise<T> {
+    const saved = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
+    const set = (values: Record<string, string | undefined>) => {
+      for (const [name, value] of Object.entries(values)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    };
+    set(vars);
+    try {
+      return await run();
+    } finally {
+      set(saved);
+    }
+  }
+
+  it('runs each step on the binary RUNNER_<runs.using> names, asking it its version once', async () => {
+    expect((await readActionMetadata(action('node24'))).using).toBe('node24');
+    await withRuntimes({ RUNNER_NODE24: binary('node24'), RUNNER_NODE20: binary('node20') }, async () => {
+      const first = await runAction({ actionDir: action('node24'), inputs: {} });
+      const second = await runAction({ actionDir: action('node24'), inputs: {} });
+      const older = await runAction({ actionDir: action('node20'), inputs: {} });
+
+      expect(first.outputs).toEqual({ runtime: 'node24', version: process.version });
+      const node24 = { path: binary('node24'), version: process.version, from: 'RUNNER_NODE24' };
+      expect([first.main.node, first.post?.node, second.main.node]).toEqual([node24, node24, node24]);
+      expect(older.outputs.runtime).toBe('node20');
+      expect(older.main.node).toEqual({ path: binary('node20'), version: process.version, from: 'RUNNER_NODE20' });
+      expect(await readFile(`${binary('node24')}.asked`, 'utf8')).toBe('asked\n');
+    });
+  });
+
+  it("falls back to this process's Node when the variable is not set", async () => {
+    await withRuntimes({ RUNNER_NODE24: undefined }, async () => {
+      const run = await runAction({ actionDir: action('node24'), inputs: {}, skipPost: true });
+      expect(run.outputs).toEqual({ runtime: 'undefined', version: process.version });
+      expect(run.main.node).toEqual({ path: process.execPath, version: process.version });
+    });
+  });
+
+  it('names the variable when its binary cannot run', async () => {
+    await withRuntimes({ RUNNER_NODE24: join(root, 'bin', 'missing') }, async () => {
+      await expect(runAction({ actionDir: action('node24'), inputs: {} })).rejects.toThrow(/runs\.using node24 \(RUNNER_NODE24=.*missing\)/);
+    });
   });
 });

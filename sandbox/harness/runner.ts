@@ -1,16 +1,19 @@
 // Runs an action's main step and then its post step the way the GitHub runner does for a `node*` action, so the
 // end-to-end tests exercise the built dist/ exactly as a workflow would: INPUT_* with defaults from action.yml,
-// file commands, STATE_* for post, workflow commands on stdout, and a cancelled job's signal sequence.
+// file commands, STATE_* for post, workflow commands on stdout, a cancelled job's signal sequence, and the Node
+// that `runs.using` names (see node-runtime.ts).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { inputEnvironment, postIfAllows, readActionMetadata, type JobStatus } from './action-metadata.js';
+import { resolveNodeRuntime } from './node-runtime.js';
 import { runnerEnvironment } from './runner-environment.js';
 import { RUNNER_CANCEL_TIMINGS, type CancelTimings } from './step-process.js';
 import { runStep, type Step, type StepOutcome, type StepResult, type StepRun } from './step-run.js';
 import { applyMasks, type Annotation } from './workflow-commands.js';
 
 export { RUNNER_CANCEL_TIMINGS, type CancelTimings } from './step-process.js';
+export type { NodeRuntime } from './node-runtime.js';
 export type { Step, StepOutcome, StepResult } from './step-run.js';
 export type { Annotation } from './workflow-commands.js';
 
@@ -65,6 +68,7 @@ const SUMMARY_LIMIT_BYTES = 128 * 1024;
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const started = performance.now();
   const metadata = await readActionMetadata(options.actionDir);
+  const node = await resolveNodeRuntime(metadata.using);
   const { env: inputs, unexpected } = inputEnvironment(metadata, options.inputs);
   const root = await mkdtemp(join(tmpdir(), 'gha-run-'));
   try {
@@ -93,6 +97,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     const step = (name: Step, script: string, extraEnv: Record<string, string>) =>
       runStep({
         name,
+        node,
         script,
         env: { ...baseEnv, ...extraEnv, ...inputs },
         dir: dirs.fileCommands,

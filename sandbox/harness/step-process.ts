@@ -1,6 +1,7 @@
 // One step's process as the runner's ProcessInvoker runs it: `node <script>`, output read line by line, and on
 // cancellation SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that, each only if the process is still there.
 import { spawn } from 'node:child_process';
+import type { NodeRuntime } from './node-runtime.js';
 
 export interface CancelTimings {
   /** From SIGINT to SIGTERM; the runner waits 7.5 s. */
@@ -12,6 +13,8 @@ export interface CancelTimings {
 export const RUNNER_CANCEL_TIMINGS: Readonly<CancelTimings> = { sigintToSigtermMs: 7500, sigtermToKillMs: 2500 };
 
 export interface ProcessResult {
+  /** The Node binary that ran the step, and its version. */
+  node: NodeRuntime;
   exitCode: number | null;
   signal: string | null;
   stdout: string;
@@ -36,6 +39,7 @@ export interface StepProcess {
 }
 
 export interface StepProcessOptions {
+  node: NodeRuntime;
   script: string;
   env: Record<string, string>;
   cwd: string;
@@ -50,7 +54,7 @@ const PIPE_GRACE_MS = 2000;
 export function startStepProcess(options: StepProcessOptions): StepProcess {
   const startedAt = Date.now();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [options.script], {
+  const child = spawn(options.node.path, [options.script], {
     cwd: options.cwd,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -110,6 +114,7 @@ export function startStepProcess(options: StepProcessOptions): StepProcess {
       void Promise.all([stdout.closed, stderr.closed]).then(() => {
         clearTimeout(grace);
         resolve({
+          node: options.node,
           exitCode,
           signal,
           stdout: stdout.text(),

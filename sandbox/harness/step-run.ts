@@ -5,6 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobStatus } from './action-metadata.js';
 import { FileCommandError, parseKeyValueFile, parsePathFile } from './file-commands.js';
+import type { NodeRuntime } from './node-runtime.js';
 import { startStepProcess, type CancelTimings, type ProcessResult } from './step-process.js';
 import { CommandProcessor, type Annotation } from './workflow-commands.js';
 
@@ -30,6 +31,7 @@ export interface StepRun {
 
 export function runStep(options: {
   name: Step;
+  node: NodeRuntime;
   script: string;
   env: Record<string, string>;
   dir: string;
@@ -52,6 +54,7 @@ export function runStep(options: {
   const pending: ('cancel' | 'kill')[] = [];
   const spawned = Promise.all(Object.values(files).map((file) => writeFile(file, ''))).then(() => {
     handle = startStepProcess({
+      node: options.node,
       script: options.script,
       env: { ...options.env, ...files },
       cwd: options.cwd,

@@ -5,12 +5,14 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Sandbox } from '../index.js';
 
-export function clientsFor(sandbox: Sandbox, o: { maxAttempts?: number } = {}) {
+export function clientsFor(sandbox: Sandbox, o: { maxAttempts?: number; requestTimeoutMs?: number } = {}) {
   const config = {
     endpoint: sandbox.endpoint,
     region: sandbox.region,
     credentials: { accessKeyId: 'AKIASANDBOXEXAMPLE', secretAccessKey: 'sandbox' },
     maxAttempts: o.maxAttempts,
+    // Without throwOnRequestTimeout the SDK only warns when the timeout passes and keeps waiting.
+    ...(o.requestTimeoutMs === undefined ? {} : { requestHandler: { requestTimeout: o.requestTimeoutMs, throwOnRequestTimeout: true } }),
   };
   return {
     elb: new ElasticLoadBalancingV2Client(config),

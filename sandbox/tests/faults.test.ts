@@ -80,6 +80,95 @@ describe('faults', () => {
   });
 });
 
+describe('replies lost after the call took effect', () => {
+  const lost = (since: number, operation: string) =>
+    sb.requests({ operation, since }).map(({ status, errorCode, fault, lostReply }) => ({ status, errorCode, fault, lostReply }));
+  const changes = (name: string) => {
+    const seen: { name: string; version?: number }[] = [];
+    const on = (e: { name: string; version?: number }) => e.name === name && seen.push(e);
+    sb.events.on('parameterChanged', on);
+    return { seen, off: () => sb.events.off('parameterChanged', on) };
+  };
+
+  test('drop-reply on a create: the parameter is written, and the SDK retry meets ParameterAlreadyExists', async () => {
+    const name = '/faults/drop-reply-create';
+    const since = Date.now();
+    const watch = changes(name);
+    sb.injectFault({ kind: 'drop-reply', operation: 'PutParameter', times: 1 });
+    const e = await rejectionOf(clientsFor(sb).ssm.send(new PutParameterCommand({ Name: name, Value: 'green', Type: 'String', Overwrite: false })));
+    watch.off();
+    expect(e.name).toBe('ParameterAlreadyExists');
+    expect(sb.world.ssm.parameters.get(name)).toMatchObject({ Value: 'green', Version: 1 });
+    expect(watch.seen).toEqual([{ name, value: 'green', version: 1 }]);
+    expect(lost(since, 'PutParameter')).toEqual([
+      { status: 0, errorCode: undefined, fault: 'drop-reply', lostReply: { status: 200 } },
+      { status: 400, errorCode: 'ParameterAlreadyExists', fault: undefined, lostReply: undefined },
+    ]);
+  });
+
+  test('drop-reply on an overwrite: the retry writes again and answers Version 2', async () => {
+    const name = '/faults/drop-reply-overwrite';
+    sb.injectFault({ kind: 'drop-reply', operation: 'PutParameter', times: 1 });
+    const out = await clientsFor(sb).ssm.send(new PutParameterCommand({ Name: name, Value: 'green', Type: 'String', Overwrite: true }));
+    expect(out.Version).toBe(2);
+    expect(out.$metadata.attempts).toBe(2);
+    expect(sb.world.ssm.parameters.get(name)).toMatchObject({ Value: 'green', Version: 2 });
+  });
+
+  test('drop-reply without retries: a network error, yet the parameter exists; a failing call loses its error reply', async () => {
+    const name = '/faults/drop-reply-single';
+    const { ssm } = clientsFor(sb, { maxAttempts: 1 });
+    const since = Date.now();
+    sb.injectFault({ kind: 'drop-reply', operation: 'PutParameter', times: 1 });
+    const e = await rejectionOf(ssm.send(new PutParameterCommand({ Name: name, Value: 'green', Type: 'String' })));
+    expect(e.$metadata?.httpStatusCode).toBeUndefined();
+    expect(e.name).not.toBe('ParameterAlreadyExists');
+    expect(sb.world.ssm.parameters.get(name)).toMatchObject({ Value: 'green', Version: 1 });
+
+    sb.injectFault({ kind: 'drop-reply', operation: 'PutParameter', times: 1 });
+    const again = await rejectionOf(ssm.send(new PutParameterCommand({ Name: name, Value: 'blue', Type: 'String' })));
+    expect(again.$metadata?.httpStatusCode).toBeUndefined();
+    expect(lost(since, 'PutParameter').map((r) => [r.status, r.lostReply])).toEqual([
+      [0, { status: 200 }],
+      [0, { status: 400, errorCode: 'ParameterAlreadyExists' }],
+    ]);
+    expect(sb.world.ssm.parameters.get(name)).toMatchObject({ Value: 'green', Version: 1 });
+  });
+
+  test('hang: ModifyListener takes effect while the client times out waiting for the reply', async () => {
+    const since = Date.now();
+    const modified = new Promise((resolve) => sb.events.once('listenerModified', resolve));
+    sb.injectFault({ kind: 'hang', operation: 'ModifyListener', times: 1 });
+    const { elb } = clientsFor(sb, { maxAttempts: 1, requestTimeoutMs: 300 });
+    const toGreen = [{ Type: 'forward' as const, TargetGroupArn: sc.targetGroups.green }];
+    const e = await rejectionOf(elb.send(new ModifyListenerCommand({ ListenerArn: sc.listenerArn, DefaultActions: toGreen })));
+    expect(e.name).toBe('TimeoutError');
+    await modified;
+    expect(sb.forwardWeights(sc.listenerArn)).toEqual({ [sc.targetGroups.green]: 1 });
+    expect(lost(since, 'ModifyListener')).toEqual([{ status: 0, errorCode: undefined, fault: 'hang', lostReply: { status: 200 } }]);
+    await elb.send(new ModifyListenerCommand({ ListenerArn: sc.listenerArn, DefaultActions: toBlue() }));
+  });
+
+  test('hang with latencyMs: the silent connection is destroyed then; without it, stop() still ends it', async () => {
+    sb.injectFault({ kind: 'hang', latencyMs: 200, operation: 'GetParameter', times: 1 });
+    const e = await rejectionOf(clientsFor(sb, { maxAttempts: 1 }).ssm.send(new GetParameterCommand({ Name: sc.parameterName })));
+    expect(e.$metadata?.httpStatusCode).toBeUndefined();
+
+    // A second sandbox, so stopping it does not end the shared one: a client with no timeout at all.
+    const other = await startSandbox();
+    other.injectFault({ kind: 'hang', operation: 'GetParameter' });
+    const logged = new Promise((resolve) => other.events.once('request', resolve));
+    const pending = rejectionOf(clientsFor(other, { maxAttempts: 1 }).ssm.send(new GetParameterCommand({ Name: '/nothing/here' })));
+    expect(await logged).toMatchObject({ status: 0, fault: 'hang', lostReply: { status: 400, errorCode: 'ParameterNotFound' } });
+    await other.stop();
+    expect((await pending).$metadata?.httpStatusCode).toBeUndefined();
+  });
+
+  test('unknown kinds are refused', () => {
+    expect(() => sb.injectFault({ kind: 'reply-later' as never, operation: '*' })).toThrow(/unknown fault kind "reply-later"; expected one of .*drop-reply, hang/);
+  });
+});
+
 describe('control API over HTTP', () => {
   const call = async (method: string, path: string, body?: unknown) => {
     const r = await fetch(`${sb.endpoint}/_sandbox${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });

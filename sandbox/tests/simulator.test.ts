@@ -98,6 +98,74 @@ describe('rollouts', () => {
   });
 });
 
+describe('desired count moved by Application Auto Scaling', () => {
+  const serviceOf = (name: string) => {
+    const s = sb.world.ecs.services.find((x) => x.name === name);
+    if (!s) throw new Error(`no service ${name}`);
+    return s;
+  };
+  const steady = (name: string) => serviceOf(name).events[0]?.message === `(service ${name}) has reached a steady state.`;
+
+  test('raising it starts tasks that become healthy targets; lowering it (over HTTP) drains and stops tasks', async () => {
+    const sc = await sb.createBlueGreen({ name: 'sim-autoscale', desiredCount: 1 });
+    const name = sc.services.blue.name;
+    const deploymentId = serviceOf(name).deployments[0]?.id;
+    const since = Date.now();
+    const firstEvent = serviceOf(name).events[0]?.id;
+
+    sb.setDesiredCount({ cluster: sc.clusterName, service: name }, 3);
+    const started = sb.world.ecs.tasks.filter((t) => t.serviceName === name && t.desiredStatus === 'RUNNING' && t.createdAt.getTime() >= since);
+    expect(started).toHaveLength(2);
+    await sb.waitFor(() => sb.targetHealth(sc.targetGroups.blue).filter((t) => t.state === 'healthy').length === 3 && steady(name), {
+      timeoutMs: 15_000,
+      what: '3 healthy targets and a steady state',
+    });
+    const ports = sb.targetHealth(sc.targetGroups.blue).map((t) => t.port);
+    expect(started.every((t) => t.port !== undefined && ports.includes(t.port))).toBe(true);
+    const svc = (await clients.ecs.send(new DescribeServicesCommand({ cluster: sc.clusterName, services: [name] }))).services?.[0];
+    // No new deployment: the same one, COMPLETED, now with 3 tasks.
+    expect(svc).toMatchObject({ desiredCount: 3, runningCount: 3 });
+    expect(svc?.deployments?.map((d) => [d.id, d.rolloutState, d.desiredCount])).toEqual([[deploymentId, 'COMPLETED', 3]]);
+    const scaledUp = eventsSince(serviceOf(name).events, firstEvent);
+    expect(scaledUp[0]).toBe(`(service ${name}) has started 2 tasks: (task ${started[0]?.id}) (task ${started[1]?.id}).`);
+    expect(scaledUp.filter((m) => m === `(service ${name}) registered 1 targets in (target-group ${sc.targetGroups.blue})`)).toHaveLength(2);
+    expect(scaledUp.at(-1)).toBe(`(service ${name}) has reached a steady state.`);
+    // Application Auto Scaling is not the action: its UpdateService is not in the request log.
+    expect(sb.requests({ since, operation: 'UpdateService' })).toEqual([]);
+
+    const lastEvent = serviceOf(name).events[0]?.id;
+    const r = await fetch(`${sb.endpoint}/_sandbox/desired-count`, { method: 'POST', body: JSON.stringify({ service: name, desiredCount: 1 }) });
+    expect([r.status, await r.json()]).toEqual([200, { service: name, desiredCount: 1 }]);
+    await sb.waitFor(() => sb.targetHealth(sc.targetGroups.blue).length === 1 && steady(name), { timeoutMs: 15_000, what: 'one target left and a steady state' });
+    const stopped = sb.world.ecs.tasks.filter((t) => t.serviceName === name && t.desiredStatus === 'STOPPED');
+    expect(stopped.map((t) => [t.lastStatus, t.stoppedReason])).toEqual([
+      ['STOPPED', `Scaling activity initiated by (deployment ${deploymentId})`],
+      ['STOPPED', `Scaling activity initiated by (deployment ${deploymentId})`],
+    ]);
+    const scaledDown = eventsSince(serviceOf(name).events, lastEvent);
+    expect(scaledDown.filter((m) => m.endsWith('has begun draining connections on 1 tasks.'))).toHaveLength(2);
+    expect(scaledDown.filter((m) => /has stopped 1 running tasks: \(task [0-9a-f]{32}\)\.$/.test(m))).toHaveLength(2);
+    expect(scaledDown.at(-1)).toBe(`(service ${name}) has reached a steady state.`);
+    expect((await fetch(`${sc.prodUrl}/`)).status).toBe(200);
+  });
+
+  test('refuses what UpdateService refuses, and services it cannot find', async () => {
+    const sc = await sb.createBlueGreen({ name: 'sim-autoscale-bad', desiredCount: 1 });
+    expect(() => sb.setDesiredCount({ service: 'nope' }, 1)).toThrow('no ACTIVE service nope');
+    expect(() => sb.setDesiredCount({ cluster: 'elsewhere', service: sc.services.blue.name }, 1)).toThrow(/no ACTIVE service .* in cluster elsewhere/);
+    expect(() => sb.setDesiredCount({ service: sc.services.blue.name }, -1)).toThrow('Invalid desiredCount: must be a non-negative integer.');
+    const r = await fetch(`${sb.endpoint}/_sandbox/desired-count`, { method: 'POST', body: JSON.stringify({ service: sc.services.blue.name, desiredCount: '2' }) });
+    expect(r.status).toBe(400);
+    expect(serviceOf(sc.services.blue.name).desiredCount).toBe(1);
+  });
+});
+
+/** Messages written after the event with id `after`, oldest first. */
+function eventsSince(events: { id: string; message: string }[], after: string | undefined): string[] {
+  const index = events.findIndex((e) => e.id === after);
+  return events.slice(0, index === -1 ? events.length : index).map((e) => e.message).reverse();
+}
+
 describe('target health', () => {
   test('a task failing its checks goes initial → unhealthy with Target.ResponseCodeMismatch, then ECS replaces it', async () => {
     const sc = await sb.createBlueGreen({ name: 'sim-unhealthy', desiredCount: 1 });
