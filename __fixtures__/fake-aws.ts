@@ -39,6 +39,8 @@ export const weighted = (weights: Partial<Record<Colour, number>>): Action => ({
 interface ServiceState {
   name: string;
   desiredCount: number;
+  /** loadBalancers[].targetGroupArn: by default the colour's own group. */
+  targetGroupArns: string[];
   taskDefinitionArn: string;
   deployments: ServiceDeployment[];
   events: string[];
@@ -65,7 +67,7 @@ const clone = <T>(v: T): T => structuredClone(v);
 export class FakeAws implements AwsPorts {
   readonly calls: Call[] = [];
   readonly actions = new Map<string, Action[]>();
-  readonly parameters = new Map<string, { value: string; version: number }>();
+  readonly parameters = new Map<string, { value: string; version: number; lastModified?: string }>();
   readonly services = new Map<string, ServiceState>();
   readonly taskDefinitions = new Map<string, TaskDefinition>();
   readonly alarmStates = new Map<string, AlarmState>();
@@ -90,7 +92,8 @@ export class FakeAws implements AwsPorts {
       this.actions.set(LISTENER, actions);
     }
     if (opts.testListener) this.actions.set(TEST_LISTENER, [forwardTo(TG[live])]);
-    if (opts.record !== null) this.parameters.set(PARAMETER, { value: opts.record ?? live, version: 1 });
+    // Written a day before the flow tests' clock starts: the last time traffic moved.
+    if (opts.record !== null) this.parameters.set(PARAMETER, { value: opts.record ?? live, version: 1, lastModified: '2026-11-21T10:00:00.000Z' });
     this.taskDefinitions.set(taskDefArn(1), {
       taskDefinitionArn: taskDefArn(1),
       family: 'shop',
@@ -104,9 +107,11 @@ export class FakeAws implements AwsPorts {
   }
 
   addService(name: string, desiredCount: number, taskDefinitionArn: string): void {
+    const colour = (Object.keys(SERVICES) as Colour[]).find((c) => SERVICES[c] === name);
     this.services.set(name, {
       name,
       desiredCount,
+      targetGroupArns: colour ? [TG[colour]] : [],
       taskDefinitionArn,
       deployments: [{ id: `ecs-svc/${this.nextDeployment++}`, status: 'PRIMARY', taskDefinitionArn, rolloutState: 'COMPLETED', desiredCount, runningCount: desiredCount, failedTasks: 0 }],
       events: [`2026-11-22T00:00:00.000Z (service ${name}) has reached a steady state.`],
@@ -171,6 +176,7 @@ export class FakeAws implements AwsPorts {
         desiredCount: s.desiredCount,
         runningCount: current?.runningCount ?? 0,
         taskDefinitionArn: s.taskDefinitionArn,
+        targetGroupArns: s.targetGroupArns,
         deployments: s.deployments,
         events: s.events,
       });
@@ -275,12 +281,12 @@ export class FakeAws implements AwsPorts {
     put: async (name: string, value: string) => {
       this.record('ssm.put', name, value);
       const p = this.parameters.get(name);
-      this.parameters.set(name, { value, version: (p?.version ?? 0) + 1 });
+      this.parameters.set(name, { value, version: (p?.version ?? 0) + 1, lastModified: new Date().toISOString() });
     },
     putIfAbsent: async (name: string, value: string) => {
       this.record('ssm.putIfAbsent', name, value);
       if (this.parameters.has(name)) return false;
-      this.parameters.set(name, { value, version: 1 });
+      this.parameters.set(name, { value, version: 1, lastModified: new Date().toISOString() });
       return true;
     },
     delete: async (name: string) => {

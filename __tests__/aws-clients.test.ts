@@ -102,17 +102,18 @@ describe('lazyPort', () => {
     const { ssm } = createAwsPorts('eu-west-1', { connectionTimeoutMs: 500 });
     await expect(ssm.get('x')).rejects.toMatchObject({
       name: 'AwsAccessFailed',
-      message: expect.stringMatching(/^Could not reach AWS SSM \(AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:9\) for get: .*ECONNREFUSED.*Check 'aws-region'/),
+      // The real client tags its errors: the message names the AWS operation, not the port's method.
+      message: expect.stringMatching(/^Could not reach AWS SSM \(AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:9\) for ssm:GetParameter: .*ECONNREFUSED.*Check 'aws-region'/),
     });
   });
 
   it('explains rejected credentials and missing permissions, and passes other errors through', async () => {
-    const fail = (error: object) => lazyPort('ELBv2', async () => ({ readActions: async () => Promise.reject(error) }));
+    const fail = (error: object) => lazyPort('ELBv2', async () => ({ readActions: async () => Promise.reject(Object.defineProperty(error, '$operation', { value: 'elasticloadbalancing:DescribeRules' })) }));
     await expect(fail({ name: 'CredentialsProviderError', message: 'Could not load credentials from any providers' }).readActions()).rejects.toThrow(
-      /AWS rejected the credentials for ELBv2 readActions: Could not load credentials from any providers\. Configure credentials/,
+      /AWS rejected the credentials for elasticloadbalancing:DescribeRules: Could not load credentials from any providers\. Configure credentials/,
     );
-    await expect(fail({ name: 'AccessDenied', message: 'not authorized to perform: elasticloadbalancing:ModifyListener' }).readActions()).rejects.toThrow(
-      /Not allowed to call ELBv2 readActions: not authorized to perform: elasticloadbalancing:ModifyListener\. Grant it/,
+    await expect(fail({ name: 'AccessDenied', message: 'not authorized to perform: elasticloadbalancing:DescribeRules' }).readActions()).rejects.toThrow(
+      /Not allowed to call elasticloadbalancing:DescribeRules: not authorized to perform: elasticloadbalancing:DescribeRules\. Grant it/,
     );
     const other = { name: 'ListenerNotFound', message: 'gone' };
     await expect(fail(other).readActions()).rejects.toBe(other);

@@ -30,6 +30,10 @@ const service: Service = {
   desiredCount: 2,
   runningCount: 1,
   taskDefinition: TD2,
+  loadBalancers: [
+    { targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-green/0123456789abcdef', containerName: 'web', containerPort: 8080 },
+    { loadBalancerName: 'classic-elb', containerName: 'web', containerPort: 8080 },
+  ],
   deployments: [
     { id: 'ecs-svc/2', status: 'PRIMARY', taskDefinition: TD2, desiredCount: 2, runningCount: 1, failedTasks: 1, rolloutState: 'IN_PROGRESS', rolloutStateReason: 'ECS deployment ecs-svc/2 in progress.' },
     { id: 'ecs-svc/1', status: 'ACTIVE', taskDefinition: TD1, desiredCount: 0, runningCount: 1, failedTasks: 0 },
@@ -56,6 +60,8 @@ describe('describeService', () => {
       desiredCount: 2,
       runningCount: 1,
       taskDefinitionArn: TD2,
+      // The pair check compares these with the target group inputs; a Classic ELB entry has no ARN.
+      targetGroupArns: ['arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-green/0123456789abcdef'],
       deployments: [
         { id: 'ecs-svc/2', status: 'PRIMARY', taskDefinitionArn: TD2, rolloutState: 'IN_PROGRESS', rolloutStateReason: 'ECS deployment ecs-svc/2 in progress.', desiredCount: 2, runningCount: 1, failedTasks: 1 },
         { id: 'ecs-svc/1', status: 'ACTIVE', taskDefinitionArn: TD1, desiredCount: 0, runningCount: 1, failedTasks: 0 },
@@ -87,6 +93,7 @@ describe('describeService', () => {
       desiredCount: 0,
       runningCount: 0,
       taskDefinitionArn: '',
+      targetGroupArns: [],
       deployments: [{ id: '', status: 'UNKNOWN', taskDefinitionArn: '', desiredCount: 0, runningCount: 0, failedTasks: 0 }],
       events: ['2026-11-22T10:00:00.000Z dated', 'unknown time'],
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AwsResourceNotFound, explainAwsError, isAwsError, rethrowNotFound } from '../src/aws/aws-error.js';
+import { AwsResourceNotFound, explainAwsError, isAwsError, operationOf, rethrowNotFound, tagOperations } from '../src/aws/aws-error.js';
 
 describe('isAwsError', () => {
   it('matches the error name or the wire code', () => {
@@ -35,18 +35,53 @@ describe('rethrowNotFound', () => {
   });
 });
 
+/** An error as a tagged SDK client raises it: the IAM-style operation name rides along. */
+const raisedBy = <E extends object>(operation: string, error: E): E => Object.defineProperty(error, '$operation', { value: operation });
+
 describe('explainAwsError', () => {
-  it('names the service, the call and what to check when AWS cannot be reached', () => {
-    const inCause = explainAwsError(Object.assign(new Error('wrapped'), { cause: { code: 'ENOTFOUND' } }), 'ECS', 'describeService') as Error;
+  // The issue: messages named internal methods (putIfAbsent, readActions), not what a person grants.
+  it('names the service, the AWS operation and what to check when AWS cannot be reached', () => {
+    const inCause = explainAwsError(raisedBy('ecs:DescribeServices', Object.assign(new Error('wrapped'), { cause: { code: 'ENOTFOUND' } })), 'ECS') as Error;
     expect(inCause.name).toBe('AwsAccessFailed');
-    expect(inCause.message).toMatch(/^Could not reach AWS ECS for describeService: wrapped\. Check 'aws-region'/);
-    const timeout = explainAwsError({ name: 'TimeoutError', message: 'Request timed out' }, 'SSM', 'put') as Error;
-    expect(timeout.message).toMatch(/^Could not reach AWS SSM for put: Request timed out/);
+    expect(inCause.message).toMatch(/^Could not reach AWS ECS for ecs:DescribeServices: wrapped\. Check 'aws-region'/);
+    const timeout = explainAwsError(raisedBy('ssm:PutParameter', { name: 'TimeoutError', message: 'Request timed out' }), 'SSM') as Error;
+    expect(timeout.message).toMatch(/^Could not reach AWS SSM for ssm:PutParameter: Request timed out/);
+    expect(timeout.message).not.toMatch(/putIfAbsent|readActions/);
   });
 
-  it('passes through errors that are about the deployment, not about access', () => {
-    const throttled = { name: 'ThrottlingException', message: 'Rate exceeded' };
-    expect(explainAwsError(throttled, 'SSM', 'get')).toBe(throttled);
-    expect(explainAwsError('plain', 'SSM', 'get')).toBe('plain');
+  it('says "an AWS call" of the service when the operation is unknown', () => {
+    const error = explainAwsError({ name: 'TimeoutError', message: 'Request timed out' }, 'SSM') as Error;
+    expect(error.message).toMatch(/^Could not reach AWS SSM for an AWS SSM call: Request timed out/);
+  });
+
+  it('turns an AWS service error no adapter handled into one naming the operation, the code, the status and the attempts', () => {
+    const throttled = raisedBy('ssm:PutParameter', { name: 'ThrottlingException', message: 'Rate exceeded', $metadata: { httpStatusCode: 400, attempts: 3 } });
+    const explained = explainAwsError(throttled, 'SSM') as Error;
+    expect(explained).toMatchObject({ name: 'AwsCallFailed', cause: throttled });
+    expect(explained.message).toBe('ssm:PutParameter failed: Rate exceeded (ThrottlingException, HTTP 400, 3 attempts)');
+  });
+
+  it('passes through what is not an AWS error', () => {
+    const ours = { name: 'ListenerNotFound', message: 'gone' };
+    expect(explainAwsError(ours, 'SSM')).toBe(ours);
+    expect(explainAwsError('plain', 'SSM')).toBe('plain');
+  });
+});
+
+describe('tagOperations', () => {
+  it('marks every error a client raises with the IAM-style name of its command, once', async () => {
+    type Middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>;
+    const added: Middleware[] = [];
+    const client = { middlewareStack: { add: (m: Middleware) => added.push(m) } };
+    tagOperations(client, 'elasticloadbalancing');
+    const [middleware] = added;
+    const failing = async () => {
+      throw new Error('boom');
+    };
+    const error = await middleware!(failing, { commandName: 'ModifyListenerCommand' })({}).catch((e: unknown) => e);
+    expect(operationOf(error)).toBe('elasticloadbalancing:ModifyListener');
+    const again = await middleware!(async () => Promise.reject(error), { commandName: 'DescribeRulesCommand' })({}).catch((e: unknown) => e);
+    expect(operationOf(again)).toBe('elasticloadbalancing:ModifyListener');
+    await expect(middleware!(async () => 'ok', { commandName: 'DescribeRulesCommand' })({})).resolves.toBe('ok');
   });
 });

@@ -10,13 +10,12 @@ describe('parseDuration', () => {
     ['1h30m', 5_400_000],
     ['1h 30m 15s', 5_415_000],
     ['2m30s', 150_000],
-    ['90', 90_000],
     ['0', 0],
+    ['0.0', 0],
     ['0s', 0],
     ['500ms', 500],
     ['1s250ms', 1_250],
     ['1.5s', 1_500],
-    ['0.5', 500],
     ['5M', 300_000],
     ['  45s  ', 45_000],
   ])('reads %j as %d ms', (value, ms) => {
@@ -45,7 +44,23 @@ describe('parseDuration', () => {
   it('rejects durations that setTimeout cannot wait for', () => {
     expect(parseDuration('wait-timeout', '596h')).toBeLessThanOrEqual(MAX_DURATION_MS);
     expect(() => parseDuration('wait-timeout', '597h')).toThrow(/at most 596h31m23s647ms/);
-    expect(() => parseDuration('wait-timeout', '99999999999999999999')).toThrow(InputError);
+    expect(() => parseDuration('wait-timeout', '99999999999999999999s')).toThrow(InputError);
+  });
+
+  // A bare number meant seconds here and minutes to users of the official action's wait-for-minutes.
+  it.each(['30', '90', '0.5', '15', '99999999999999999999'])('refuses the bare number %j and asks for a unit', (value) => {
+    let caught: unknown;
+    try {
+      parseDuration('wait-timeout', value);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InputError);
+    const message = (caught as InputError).message;
+    expect(message).toContain("Input 'wait-timeout' is invalid");
+    expect(message).toContain(JSON.stringify(value));
+    expect(message).toContain('a bare number is ambiguous');
+    expect(message).toContain(`write ${value}s for seconds or ${value}m for minutes`);
   });
 });
 

@@ -72,10 +72,13 @@ describe('deploy: all at once', () => {
     await settle(deploy(h.config, h.deps));
 
     const ops = h.aws.calls.map((c) => c.op);
-    expect(ops[0]).toBe('ssm.putIfAbsent');
-    expect(h.aws.calls[0]?.args[0]).toBe(LOCK);
-    const lockValue = JSON.parse(String(h.aws.calls[0]?.args[1])) as { runId: string; expiresAt: string };
-    expect(lockValue.runId).toBe('42-1');
+    // Only the pair check's reads come before it.
+    const first = h.aws.mutations()[0];
+    expect(first?.op).toBe('ssm.putIfAbsent');
+    expect(ops.slice(0, ops.indexOf('ssm.putIfAbsent')).sort()).toEqual(['ecs.describeService', 'ecs.describeService', 'elb.readActions']);
+    expect(first?.args[0]).toBe(LOCK);
+    const lockValue = JSON.parse(String(first?.args[1])) as { id: string; expiresAt: string };
+    expect(lockValue.id).toBe('42-1');
     expect(Date.parse(lockValue.expiresAt)).toBe(T0 + lockTtlMs(h.config));
     expect(ops.at(-1)).toBe('ssm.delete');
     expect(h.aws.parameters.has(LOCK)).toBe(false);
@@ -383,7 +386,7 @@ describe('deploy: dry run', () => {
       'Live colour: blue (shop-blue); deploy to green (shop-green).',
       `Task definition: the live service's ${taskDefArn(1)} with app=shop:2 (new revision).`,
       'Update shop-green to it with 2 task(s); wait up to 15m for the rollout.',
-      `Verify green: all targets healthy, then 3 consecutive passes of ${IDLE_URL}.`,
+      `Verify green: all targets healthy, then 3 consecutive passes of ${IDLE_URL}; at least as many tasks as blue wants.`,
       'Shift traffic to green: 10% → 100%, 5m between steps.',
       `Record green in ${PARAMETER}; bake for 5m (3 consecutive failures roll back; alarms: shop-5xx).`,
       'Then scale shop-blue to 0 after 1m.',

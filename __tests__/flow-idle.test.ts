@@ -144,7 +144,9 @@ describe('deploy: the idle colour fails before traffic moves', () => {
     const h = await harness({ config: { waitTimeoutMs: 60_000 } });
     h.aws.health.set(TG.green, (attached) => (attached ? [unhealthy('10.0.1.1'), unhealthy('10.0.1.2')] : [unused('10.0.1.1'), unused('10.0.1.2')]));
     const result = await settle(deploy(h.config, h.deps), 1_000);
-    expect(result.outcome).toMatchObject({ status: 'rolled-back', liveColour: 'blue', rolledBack: true });
+    // The weight-0 attach is undone, but no user ever reached green: a failed deploy, not a rollback.
+    expect(result.outcome).toMatchObject({ status: 'failed', liveColour: 'blue', rolledBack: false });
+    expect(result.error?.message).toContain('Traffic never left blue');
     expect(h.aws.listenerActions()).toEqual([forwardTo(TG.blue)]);
     expect(h.aws.parameters.get(PARAMETER)?.value).toBe('blue');
   });
@@ -177,9 +179,9 @@ describe('deploy: the idle colour fails before traffic moves', () => {
   it('fails when the idle service does not exist, before anything changes', async () => {
     const h = await harness();
     h.aws.services.delete(SERVICES.green);
-    const result = await settle(deploy(h.config, h.deps));
-    expect(result.error?.message).toContain('Service shop-green not found');
-    expect(h.aws.mutations().map((c) => c.op)).toEqual(['ssm.putIfAbsent', 'ssm.delete']);
+    // The pair check finds it, before the lock: not one mutating call.
+    await expect(settle(deploy(h.config, h.deps))).rejects.toThrow('Service shop-green not found');
+    expect(h.aws.mutations()).toEqual([]);
   });
 });
 

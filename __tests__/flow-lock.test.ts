@@ -6,6 +6,7 @@ const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
 const { deploy } = await import('../src/flow/deploy.js');
+const { post } = await import('../src/flow/post.js');
 const { LockHeld } = await import('../src/errors.js');
 const { FakeAws } = await import('../__fixtures__/fake-aws.js');
 const { LOCK, T0, foreignLock, harness, settle } = await import('../__fixtures__/flow.js');
@@ -26,10 +27,10 @@ describe('deploy: the lock', () => {
     const h = await harness({ aws });
 
     await expect(settle(deploy(h.config, h.deps))).rejects.toThrow(LockHeld);
-    await expect(deploy(h.config, h.deps)).rejects.toThrow(/acme\/shop workflow "Deploy" run 41 \(attempt 1\) \(run 41-1, https:\/\/github.com\/acme\/shop\/actions\/runs\/41\) until 2026-11-22T10:10:00.000Z/);
+    await expect(deploy(h.config, h.deps)).rejects.toThrow(/acme\/shop workflow "Deploy" run 41 \(attempt 1\) \(lock id 41-1, https:\/\/github.com\/acme\/shop\/actions\/runs\/41\) until 2026-11-22T10:10:00.000Z/);
     expect(aws.parameters.get(LOCK)?.value).toBe(theirs);
     expect(aws.mutations().map((c) => c.op)).toEqual(['ssm.putIfAbsent', 'ssm.putIfAbsent']);
-    expect(aws.count('elb.readActions')).toBe(0);
+    expect(aws.count('elb.readActions')).toBe(2); // the pair check's read, before the lock: discovery never ran
     expect(h.state.read('lock')).toBe('');
   });
 
@@ -40,7 +41,7 @@ describe('deploy: the lock', () => {
     const result = await settle(deploy(h.config, h.deps));
 
     expect(result.outcome.status).toBe('succeeded');
-    expect(core.warning).toHaveBeenCalledWith(expect.stringMatching(/Took over .*run 41-1.*\/shop\/live-color-lock/), expect.objectContaining({ title: 'Deployment lock taken over' }));
+    expect(core.warning).toHaveBeenCalledWith(expect.stringMatching(/Took over .*lock id 41-1.*\/shop\/live-color-lock/), expect.objectContaining({ title: 'Deployment lock taken over' }));
     expect(result.notes.notes).toContainEqual(expect.stringContaining('Took over an expired deployment lock'));
     expect(aws.parameters.has(LOCK)).toBe(false);
   });
@@ -72,10 +73,10 @@ describe('deploy: the lock', () => {
     aws.ssm.putIfAbsent = async () => false;
     const h = await harness({ aws });
     await expect(deploy(h.config, h.deps)).rejects.toThrow(/keeps appearing and disappearing/);
-    expect(aws.count('elb.readActions')).toBe(0);
+    expect(aws.count('elb.readActions')).toBe(1); // the pair check's read, before the lock: discovery never ran
   });
 
-  it('goes on when the lock is already its own (a re-run of the same attempt)', async () => {
+  it('goes on when the lock is already its own (its write took effect but the reply was lost)', async () => {
     const aws = new FakeAws();
     aws.parameters.set(LOCK, { value: foreignLock(T0 + 600_000, '42-1'), version: 1 });
     const h = await harness({ aws });
@@ -96,7 +97,7 @@ describe('deploy: the lock', () => {
     const h = await harness({ aws });
     await expect(deploy(h.config, h.deps)).rejects.toThrow(/Another run took over the expired lock .* at the same moment/);
     expect(JSON.parse(aws.parameters.get(LOCK)!.value).runId).toBe('43-1');
-    expect(aws.count('elb.readActions')).toBe(0);
+    expect(aws.count('elb.readActions')).toBe(1); // the pair check's read, before the lock: discovery never ran
   });
 
   it('warns but does not fail when the lock cannot be released', async () => {
@@ -105,7 +106,65 @@ describe('deploy: the lock', () => {
     const result = await settle(deploy(h.config, h.deps));
     expect(result.outcome.status).toBe('succeeded');
     expect(core.messages(core.warning)).toContainEqual(expect.stringContaining('Could not release the lock'));
-    expect(JSON.parse(h.state.read('lock'))).toEqual({ name: LOCK, runId: '42-1' });
+    expect(JSON.parse(h.state.read('lock'))).toEqual({ name: LOCK, id: "42-1" });
   });
 });
 
+
+describe('deploy: the lock when replies are lost', () => {
+  // Reproduced against dist/: every PutParameter of the lock took effect but its reply was dropped; main
+  // failed, post found nothing recorded and left the lock, and every deploy then failed until it expired.
+  it('records the lock it is about to take before the write, so post releases one whose reply was lost', async () => {
+    const aws = new FakeAws();
+    const putIfAbsent = aws.ssm.putIfAbsent;
+    aws.ssm.putIfAbsent = async (name, value) => {
+      await putIfAbsent(name, value); // it lands...
+      throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }); // ...and the reply is lost
+    };
+    const h = await harness({ aws });
+    await expect(settle(deploy(h.config, h.deps))).rejects.toThrow('socket hang up');
+    expect(aws.parameters.has(LOCK)).toBe(true);
+    expect(JSON.parse(h.state.read('lock'))).toEqual({ name: LOCK, id: '42-1' });
+
+    await post(h.config, aws, h.state.copy());
+    expect(aws.parameters.has(LOCK)).toBe(false);
+  });
+
+  it('goes on when a retried write finds its own lock (the first reply was lost)', async () => {
+    const aws = new FakeAws();
+    const putIfAbsent = aws.ssm.putIfAbsent;
+    let first = true;
+    aws.ssm.putIfAbsent = async (name, value) => {
+      const created = await putIfAbsent(name, value);
+      if (first) {
+        first = false;
+        return false; // the SDK's retry of a write that landed answers ParameterAlreadyExists
+      }
+      return created;
+    };
+    const h = await harness({ aws });
+    const result = await settle(deploy(h.config, h.deps));
+    expect(result.outcome.status).toBe('succeeded');
+    expect(aws.parameters.has(LOCK)).toBe(false);
+  });
+
+  it('forgets the lock it meant to take when another run holds it', async () => {
+    const aws = new FakeAws();
+    aws.parameters.set(LOCK, { value: foreignLock(T0 + 600_000), version: 1 });
+    const h = await harness({ aws });
+    await expect(settle(deploy(h.config, h.deps))).rejects.toThrow(LockHeld);
+    expect(h.state.read('lock')).toBe('');
+  });
+
+  // Run id + attempt was the lock id: two jobs of one run (or two legs of one matrix job) both "held" it.
+  it('lets only one of two jobs of the same run hold the lock', async () => {
+    const aws = new FakeAws();
+    const first = await harness({ aws, config: { run: { id: '42-1-deploy-aaaaaaaa', description: 'run 42 (attempt 1) job deploy' }, bakeTimeMs: 600_000 } });
+    const second = await harness({ aws, config: { run: { id: '42-1-deploy-bbbbbbbb', description: 'run 42 (attempt 1) job deploy' } } });
+    const running = deploy(first.config, first.deps);
+    await jest.advanceTimersByTimeAsync(0);
+    await expect(settle(deploy(second.config, second.deps))).rejects.toThrow(/Another deployment holds the lock .*lock id 42-1-deploy-aaaaaaaa/);
+    expect((await settle(running)).outcome.status).toBe('succeeded');
+    expect(aws.parameters.has(LOCK)).toBe(false);
+  });
+});

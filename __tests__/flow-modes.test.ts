@@ -175,14 +175,14 @@ describe('mode: rollback', () => {
     aws.parameters.set(LOCK, { value: foreignLock(T0 + 60_000), version: 1 });
     const h = await harness({ aws, config: rollbackMode });
     await expect(manualRollback(h.config, h.deps)).rejects.toThrow(LockHeld);
-    expect(aws.count('elb.readActions')).toBe(0);
+    expect(aws.count('elb.readActions')).toBe(1); // the pair check's read, before the lock: discovery never ran
   });
 
   it('dry run: only reads and says what it would do', async () => {
     const h = await harness({ config: { ...rollbackMode, dryRun: true } });
     const result = await settle(manualRollback(h.config, h.deps));
     expect(result.outcome).toEqual({ status: 'no-op', liveColour: 'blue', previousColour: 'blue', rolledBack: false });
-    expect(result.notes.plan).toEqual(["Check green's targets and health URL, then move all traffic from blue to green and record green."]);
+    expect(result.notes.plan).toEqual(["Make sure green runs as many tasks as blue wants, check its targets and health URL, then move all traffic from blue to green and record green."]);
     expect(h.aws.mutations()).toEqual([]);
   });
 });
@@ -197,7 +197,7 @@ describe('mode: status', () => {
     const h = await harness({ aws, config: statusMode });
     const result = await settle(status(h.config, h.deps));
 
-    expect(result.outcome).toEqual({ status: 'no-op', liveColour: 'green', previousColour: 'blue', taskDefinitionArn: taskDefArn(5), rolledBack: false });
+    expect(result.outcome).toEqual({ status: 'no-op', liveColour: 'green', previousColour: 'green', taskDefinitionArn: taskDefArn(5), rolledBack: false });
     expect(result.notes.services).toEqual([
       { colour: 'blue', service: 'shop-blue', taskDefinitionArn: taskDefArn(1), images: ['app=shop:1'], desired: 2, running: 2 },
       { colour: 'green', service: 'shop-green', taskDefinitionArn: taskDefArn(5), images: ['app=shop:5', 'envoy=envoy:1.30'], desired: 3, running: 3 },

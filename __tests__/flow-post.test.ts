@@ -8,8 +8,8 @@ const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
 const { deploy } = await import('../src/flow/deploy.js');
-const { post } = await import('../src/flow/post.js');
-const { FakeAws, PARAMETER, TG, forwardTo, healthy, unhealthy } = await import('../__fixtures__/fake-aws.js');
+const { post, POST_TITLES } = await import('../src/flow/post.js');
+const { FakeAws, LISTENER, PARAMETER, TG, forwardTo, healthy, unhealthy } = await import('../__fixtures__/fake-aws.js');
 const { LOCK, MemoryState, T0, advanceUntil, foreignLock, harness, settle, weightsOf } = await import('../__fixtures__/flow.js');
 type Harness = Awaited<ReturnType<typeof harness>>;
 
@@ -37,7 +37,8 @@ const expectRestoredByPost = (h: Harness, state: InstanceType<typeof MemoryState
   expect(h.aws.listenerActions()).toEqual(ORIGINAL);
   expect(h.aws.parameters.get(PARAMETER)?.value).toBe('blue');
   expect(h.aws.parameters.has(LOCK)).toBe(false);
-  expect(state.phase()).toBe('settled');
+  // Reported by post's own annotation: a re-run of post has nothing left to do.
+  expect(state.phase()).toBe('done');
 };
 
 describe('post after main was killed', () => {
@@ -48,7 +49,9 @@ describe('post after main was killed', () => {
 
     const result = await post(h.config, h.aws, state);
 
-    expect(result).toEqual({ restored: false });
+    // Main died before it changed anything: post says so (the run must explain itself) and releases the lock.
+    expect(result).toEqual({ restored: false, outcome: 'untouched', failure: "Main did not finish (phase 'deploying') but had not changed the listener: traffic was not moved and stays on blue." });
+    expect(state.phase()).toBe('done');
     expect(h.aws.count('elb.writeActions')).toBe(0);
     expect(h.aws.count('ssm.put')).toBe(0);
     expect(h.aws.listenerActions()).toEqual(ORIGINAL);
@@ -78,7 +81,7 @@ describe('post after main was killed', () => {
     expect(state.phase()).toBe('verifying');
     const result = await post(h.config, h.aws, state);
     expect(result.restored).toBe(false);
-    expect(result.failure).toBeUndefined();
+    expect(result.outcome).toBe('untouched');
     expect(h.aws.mutations().map((c) => c.op)).toEqual(['ssm.delete']);
   });
 
@@ -108,6 +111,7 @@ describe('post after main was killed', () => {
     const result = await post(h.config, h.aws, state);
 
     expect(result.restored).toBe(true);
+    expect(result.outcome).toBe('restored');
     expect(result.failure).toContain(`traffic on blue and ${PARAMETER} = blue`);
     expectRestoredByPost(h, state);
   });
@@ -126,7 +130,7 @@ describe('post after main was killed', () => {
     expect(result.restored).toBe(true);
     expect(h.aws.listenerActions()).toEqual(ORIGINAL);
     expect(h.aws.parameters.get(PARAMETER)?.value).toBe('blue');
-    expect(state.phase()).toBe('settled');
+    expect(state.phase()).toBe('done');
   });
 
   it('is idempotent: a second run changes nothing', async () => {
@@ -145,6 +149,9 @@ describe('post after main was killed', () => {
     // ...and as if the first post died before saving its state: it looks at AWS and confirms.
     const third = await post(h.config, h.aws, before);
     expect(third.restored).toBe(false);
+    // Reproduced against dist/: this was titled "could not restore traffic" while saying it confirmed it.
+    expect(third.outcome).toBe('confirmed');
+    expect(POST_TITLES[third.outcome!]).toBe('Post step found traffic already restored');
     expect(third.failure).toContain('the post step confirmed traffic on blue');
     expect(h.aws.count('elb.writeActions')).toBe(0);
     expect({ listener: h.aws.listenerActions(), record: h.aws.parameters.get(PARAMETER)?.value }).toEqual(afterFirst);
@@ -171,12 +178,24 @@ describe('post after main was killed', () => {
     const result = await post(h.config, h.aws, state);
 
     expect(result.restored).toBe(false);
+    expect(result.outcome).toBe('not-restored');
     expect(result.failure).toContain('the post step could not restore traffic to blue');
     expect(result.failure).toContain('Neither side is safe');
+    expect(result.failure).toContain('Traffic is on green (read back).');
     expect(h.aws.liveColour()).toBe('green');
     expect(h.aws.parameters.get(PARAMETER)?.value).toBe('green');
     expect(h.aws.parameters.has(LOCK)).toBe(false);
     expect(state.phase()).toBe('baking');
+  });
+
+  it('says traffic is back but the record is not when only the record write fails', async () => {
+    const h = await harness();
+    const state = await killMain(h, () => h.state.phase() === 'baking', 'baking');
+    h.aws.faults.push((op) => (op === 'ssm.put' ? new Error('InternalFailure: try again') : undefined));
+    const result = await post(h.config, h.aws, state);
+    expect(result.outcome).toBe('record-not-written');
+    expect(result.failure).toContain('traffic is on blue (read back), but the post step could not write /shop/live-color = blue: InternalFailure');
+    expect(h.aws.liveColour()).toBe('blue');
   });
 
   it('warns but does not fail when the lock cannot be released', async () => {
@@ -184,16 +203,20 @@ describe('post after main was killed', () => {
     const state = await killMain(h, () => h.state.phase() === 'deploying', 'deploying');
     h.aws.faults.push((op) => (op === 'ssm.get' ? new Error('ThrottlingException') : undefined));
     const result = await post(h.config, h.aws, state);
-    expect(result).toEqual({ restored: false });
+    expect(result).toMatchObject({ restored: false, outcome: 'untouched' });
     expect(core.messages(core.warning)).toContainEqual(expect.stringContaining(`Could not release the deployment lock ${LOCK}: ThrottlingException`));
   });
 });
 
 describe('post after main ended by itself', () => {
+  /** What runMain saves once outputs, summary and annotation are written. */
+  const reported = (h: Harness) => h.state.save('phase' as never, 'done');
+
   it('changes nothing after a settled successful deploy', async () => {
     const h = await harness();
     const main = await settle(deploy(h.config, h.deps));
     expect(main.outcome.status).toBe('succeeded');
+    reported(h);
     h.aws.calls.length = 0;
 
     const result = await post(h.config, h.aws, h.state);
@@ -210,10 +233,22 @@ describe('post after main ended by itself', () => {
     };
     const main = await settle(deploy(h.config, h.deps));
     expect(main.outcome.status).toBe('rolled-back');
+    reported(h);
     h.aws.calls.length = 0;
 
     expect(await post(h.config, h.aws, h.state)).toEqual({ restored: false });
     expect(h.aws.calls).toEqual([]);
+  });
+
+  // Main killed after it settled traffic but before its outputs and summary: the run must say so.
+  it('says main stopped after traffic settled, and where traffic is, read back', async () => {
+    const h = await harness();
+    await settle(deploy(h.config, h.deps));
+    expect(h.state.phase()).toBe('settled');
+    h.aws.calls.length = 0;
+    const result = await post({ ...h.config, target: { kind: 'listener', arn: LISTENER } }, h.aws, h.state);
+    expect(result).toEqual({ restored: false, outcome: 'settled', failure: 'Main stopped after traffic had settled, before it wrote its outputs and job summary. Traffic is on green (read back).' });
+    expect(h.aws.mutations()).toEqual([]);
   });
 
   it('does nothing when main saved no state', async () => {
@@ -227,8 +262,21 @@ describe('post after main ended by itself', () => {
     const aws = new FakeAws();
     const state = new MemoryState(aws, new Map([['phase', 'baking'], ['snapshot', '{oops'], ['previous-colour', 'blue'], ['new-colour', 'green']]));
     const result = await post((await harness()).config, aws, state);
-    expect(result).toEqual({ restored: false });
+    expect(result).toEqual({ restored: false, outcome: 'not-restored', failure: expect.stringContaining('the snapshot it saved cannot be read, so the post step did not touch the listener') });
     expect(aws.mutations()).toEqual([]);
     expect(core.messages(core.warning)).toContainEqual("Saved state 'snapshot' is not valid JSON; ignoring it.");
+  });
+});
+
+describe('post says what it found, read back', () => {
+  it('titles each outcome for what AWS shows', () => {
+    expect(POST_TITLES).toEqual({
+      restored: 'Post step restored traffic',
+      confirmed: 'Post step found traffic already restored',
+      'record-not-written': 'Post step restored traffic; record not updated',
+      'not-restored': 'Post step could not restore traffic',
+      untouched: 'Main did not finish; traffic was not moved',
+      settled: 'Main did not finish; traffic had settled',
+    });
   });
 });

@@ -7,6 +7,7 @@ const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
 const { deploy } = await import('../src/flow/deploy.js');
+const { post } = await import('../src/flow/post.js');
 const { Cancelled, RollbackFailed } = await import('../src/errors.js');
 const { FakeAws, PARAMETER, SERVICES, TG, forwardTo, healthy, taskDefArn, unhealthy } = await import('../__fixtures__/fake-aws.js');
 const { IDLE_URL, LOCK, T0, advanceUntil, harness, settle, weightsOf } = await import('../__fixtures__/flow.js');
@@ -77,6 +78,10 @@ describe('bake failure', () => {
     const result = await settle(deploy(h.config, h.deps), 1_000);
     expect(result.outcome.status).toBe('succeeded');
     expect(h.aws.liveColour()).toBe('green');
+    // Failures below the threshold leave a trace, and the 5-minute bake is visibly alive.
+    const lines = core.messages(core.info);
+    expect(lines).toContainEqual(`FAIL health check ${IDLE_URL} (2/3 in a row during the bake time): status 503, expected 200`);
+    expect(lines.filter((l) => l.startsWith('Watching the bake time: ')).length).toBeGreaterThanOrEqual(9);
   });
 
   it('rolls back when the new colour loses every healthy target', async () => {
@@ -131,7 +136,9 @@ describe('the dead-colour rule', () => {
     expect(h.aws.listenerActions()).toEqual(ORIGINAL);
     expect(h.aws.parameters.get(PARAMETER)?.value).toBe('blue');
     expect(result.outcome.status).toBe('failed');
-    expect(result.outcome.liveColour).toBeUndefined();
+    // What AWS shows, read back: traffic is on blue again, and blue has nothing healthy either.
+    expect(result.outcome).toMatchObject({ liveColour: 'blue', rolledBack: true });
+    expect(result.error?.message).toContain('Traffic is now on blue (read back)');
     expect(result.error?.message).toContain('Neither colour has healthy targets');
     expect(result.error?.message).toContain('the service is down');
   });
@@ -370,17 +377,20 @@ describe('listener writes that do not take', () => {
     });
     const result = await settle(deploy(h.config, h.deps), 1_000);
 
-    expect(result.outcome).toMatchObject({ status: 'failed', rolledBack: false });
-    expect(result.outcome.liveColour).toBeUndefined();
+    // Read back: every restore write failed, so traffic is still on green and the outputs say so.
+    expect(result.outcome).toMatchObject({ status: 'failed', liveColour: 'green', previousColour: 'blue', rolledBack: false });
     expect(result.error).toBeInstanceOf(RollbackFailed);
     expect(result.error?.message).toContain('Then the rollback failed: AccessDenied');
+    expect(result.error?.message).toContain('Traffic is now on green (read back).');
     // Not settled: post will try the restore again from the saved snapshot.
     expect(h.state.phase()).toBe('rolling-back');
     expect(h.state.read('snapshot')).not.toBe('');
     expect(h.aws.liveColour()).toBe('green');
   });
 
-  it('confirms without writing when the listener already matches the snapshot', async () => {
+  // Reproduced against dist/: with every write of the switch failing, the listener never left blue, yet
+  // the outputs said `rolled-back: true` and "traffic is back on blue".
+  it('reports a failed deploy, not a rollback, when traffic never moved (the write never took)', async () => {
     const h = await harness({ config: { trafficShift: { kind: 'canary', percent: 10, waitMs: 60_000 } } });
     // The canary write is acknowledged but never applied; the read-back then fails the shift.
     h.aws.onWrite = (target) => {
@@ -388,7 +398,9 @@ describe('listener writes that do not take', () => {
       return h.aws.listenerActions(target.arn);
     };
     const result = await settle(deploy(h.config, h.deps), 1_000);
-    expect(result.outcome.status).toBe('rolled-back');
+    expect(result.outcome).toMatchObject({ status: 'failed', liveColour: 'blue', previousColour: 'blue', rolledBack: false });
+    expect(result.error?.message).toContain('Traffic never left blue: the listener is as it was and /shop/live-color = blue.');
+    expect(result.errorTitle).toBe('Blue-green deploy failed; traffic stayed on blue');
     expect(h.aws.writes()).toHaveLength(1);
     expectRestored(h);
     expect(core.messages(core.info)).toContainEqual(expect.stringContaining('already matches the snapshot'));
@@ -436,5 +448,50 @@ describe('listener writes that do not take', () => {
     });
     const result = await settle(deploy(h.config, h.deps), 1_000);
     expect(result.outcome.status).toBe('succeeded');
+  });
+});
+
+describe('what the rollback reports is what AWS shows', () => {
+  // Reproduced against dist/: the lock parameter was deleted about 5 s before the rollback's
+  // ModifyListener and record write (the rollback's promise was returned, not awaited, inside
+  // try … finally { release }), so another run could take the lock while traffic was still moving.
+  it('releases the lock only once the rollback has written the listener and the record', async () => {
+    const h = await harness();
+    atPhase(h, 'baking', () => h.probe.failing.add(IDLE_URL));
+    // A slow restore write, as a busy ALB API gives it.
+    const write = h.aws.elb.writeActions;
+    h.aws.elb.writeActions = async (target, actions) => {
+      if (h.state.phase() === 'rolling-back') await new Promise((resolve) => setTimeout(resolve, 5_000));
+      return write(target, actions);
+    };
+    const result = await settle(deploy(h.config, h.deps), 1_000);
+    expect(result.outcome.status).toBe('rolled-back');
+    const ops = h.aws.calls.map((c) => c.op);
+    const release = ops.lastIndexOf('ssm.delete');
+    expect(release).toBeGreaterThan(ops.lastIndexOf('elb.writeActions'));
+    expect(release).toBeGreaterThan(ops.lastIndexOf('ssm.put'));
+    expectRestored(h);
+  });
+
+  // Reproduced against dist/: the listener was restored and confirmed, only the record write failed, and
+  // the outputs said `failed`, `rolled-back: false`, no live colour, "rollback FAILED: act now".
+  it('reports a rollback whose record write failed as a rollback, says the record is not confirmed, and leaves it to post', async () => {
+    const h = await harness();
+    atPhase(h, 'baking', () => h.probe.failing.add(IDLE_URL));
+    h.aws.faults.push((op, args) => (op === 'ssm.put' && h.state.phase() === 'rolling-back' && args[1] === 'blue' ? new Error('InternalFailure') : undefined));
+    const result = await settle(deploy(h.config, h.deps), 1_000);
+
+    expect(result.outcome).toMatchObject({ status: 'rolled-back', liveColour: 'blue', previousColour: 'blue', rolledBack: true });
+    expect(result.errorTitle).toBe('Blue-green deploy rolled back to blue; record not confirmed');
+    expect(result.error?.message).toContain('the listener sends all traffic to blue (read back)');
+    expect(result.error?.message).toContain('/shop/live-color may still name green; the post step writes it again');
+    expect(h.aws.liveColour()).toBe('blue');
+    expect(h.state.phase()).toBe('rolling-back');
+
+    // Post, with SSM answering again, puts the record right and calls it what it is.
+    h.aws.faults.length = 0;
+    const after = await post(h.config, h.aws, h.state.copy());
+    expect(after.outcome).toBe('confirmed');
+    expect(h.aws.parameters.get(PARAMETER)?.value).toBe('blue');
   });
 });

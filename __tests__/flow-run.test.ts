@@ -8,6 +8,7 @@ jest.unstable_mockModule('@actions/core', () => core);
 
 const { runMain } = await import('../src/flow/run.js');
 const { runPost } = await import('../src/flow/run-post.js');
+const { InputError } = await import('../src/errors.js');
 const { FakeAws, LISTENER, PARAMETER, REGION, SERVICES, TG, forwardTo } = await import('../__fixtures__/fake-aws.js');
 const { LOCK, MemoryState, T0, advanceUntil, foreignLock, settle } = await import('../__fixtures__/flow.js');
 
@@ -70,7 +71,9 @@ describe('runMain', () => {
     expect(core.setFailed).not.toHaveBeenCalled();
     expect(core.error).not.toHaveBeenCalled();
     expect(process.exitCode).toBe(exitCode);
-    expect(JSON.parse(w.state.read('context'))).toEqual({ region: REGION, targetGroups: TG, stateParameter: PARAMETER });
+    expect(JSON.parse(w.state.read('context'))).toEqual({ region: REGION, targetGroups: TG, stateParameter: PARAMETER, target: { kind: 'listener', arn: LISTENER } });
+    // Outputs, summary and annotation written: post will have nothing to report.
+    expect(w.state.phase()).toBe('done');
     expect(core.messages(core.info)).toContainEqual(expect.stringContaining('Blue-green deploy of shop-blue / shop-green'));
     // The signal handlers are removed when the flow ends.
     expect(w.signals.listenerCount('SIGINT')).toBe(0);
@@ -118,7 +121,7 @@ describe('runMain', () => {
     core.setInputs({ ...INPUTS, 'health-check-url': 'https://{color}.shop.invalid/health' });
     const w = wiring();
     const checkHosts = jest.fn(async () => {
-      throw new Error("Input 'health-check-url' is invalid: got \"https://blue.shop.invalid/health\"; expected a URL whose host resolves");
+      throw new InputError('health-check-url', 'https://blue.shop.invalid/health', 'a URL whose host resolves');
     });
     const result = await runMain({ ...w.overrides, checkHosts });
 
@@ -141,7 +144,8 @@ describe('runMain', () => {
     const w = wiring();
     w.aws.parameters.set(LOCK, { value: foreignLock(T0 + 60_000), version: 1 });
     const result = await settle(runMain(w.overrides));
-    expect(result?.outcome).toEqual({ status: 'failed', rolledBack: false });
+    // Nothing changed, and the outputs still say where traffic is, read back.
+    expect(result?.outcome).toEqual({ status: 'failed', liveColour: 'blue', previousColour: 'blue', rolledBack: false });
     expect(errorAnnotations()).toEqual([{ message: expect.stringContaining('Another deployment holds the lock'), title: 'Blue-green deploy failed' }]);
     expect(outputs().status).toBe('failed');
     expect(w.signals.listenerCount('SIGINT')).toBe(0);
@@ -152,7 +156,8 @@ describe('runMain', () => {
     const w = wiring();
     const result = await settle(runMain(w.overrides));
     expect(result?.outcome.status).toBe('no-op');
-    expect(outputs()).toMatchObject({ status: 'no-op', 'live-color': 'blue', 'previous-color': 'green' });
+    // previous-color means the same in every mode: the colour that served all traffic when the run started.
+    expect(outputs()).toMatchObject({ status: 'no-op', 'live-color': 'blue', 'previous-color': 'blue' });
     expect(w.aws.mutations()).toEqual([]);
     expect(core.messages(core.info)).toContainEqual(expect.stringContaining('Blue-green status of shop-blue / shop-green'));
   });
@@ -167,8 +172,43 @@ describe('runMain', () => {
   });
 });
 
+describe('main and post hand over through the runner\'s state', () => {
+  /** The runner's state as main sees it: core.getState only reads what post is given, so main reads ''. */
+  const writeOnly = (state: InstanceType<typeof MemoryState>) => ({ save: state.save.bind(state), get: () => '' });
+
+  it('ends main "done" after it reported, so post has nothing to say', async () => {
+    const w = wiring();
+    await settle(runMain({ ...w.overrides, state: writeOnly(w.state) }));
+    expect(w.state.phase()).toBe('done');
+    core.error.mockClear();
+    await runPost({ state: w.state, ports: () => w.aws });
+    expect(core.error).not.toHaveBeenCalled();
+  });
+
+  // Found by the fault matrix: main marked itself done after a rollback it could not finish, and post,
+  // seeing 'done', left traffic on the failed colour.
+  it('leaves an unfinished rollback for post, which finishes it', async () => {
+    core.setInputs({ ...INPUTS, 'health-check-url': 'http://{color}.shop.test/health' });
+    const w = wiring();
+    w.state.onSave = (key, value) => {
+      if (key === 'phase' && value === 'rolling-back') w.aws.faults.push((op) => (op === 'elb.writeActions' ? new Error('ServiceUnavailable') : undefined));
+    };
+    const probe = async (url: string) => ({ ok: !(url.includes('green') && w.state.phase() === 'baking'), url, durationMs: 1, detail: 'scripted', at: new Date().toISOString() });
+    const result = await settle(runMain({ ...w.overrides, state: writeOnly(w.state), probe, checkHosts: async () => undefined }));
+    expect(result?.outcome).toMatchObject({ status: 'failed', liveColour: 'green' });
+    expect(w.state.phase()).toBe('rolling-back');
+
+    w.aws.faults.length = 0;
+    core.error.mockClear();
+    await runPost({ state: w.state, ports: () => w.aws });
+    expect(w.aws.liveColour()).toBe('blue');
+    expect(w.aws.parameters.get(PARAMETER)?.value).toBe('blue');
+    expect(errorAnnotations()).toEqual([{ message: expect.stringContaining("Main did not finish (phase 'rolling-back'); the post step restored traffic on blue"), title: 'Post step restored traffic' }]);
+  });
+});
+
 describe('runPost', () => {
-  it('restores what a killed main left and fails the step saying so', async () => {
+  it('restores what a killed main left and says so in an error annotation, exiting 0 (main already failed)', async () => {
     const w = wiring();
     void runMain(w.overrides);
     await advanceUntil(() => w.state.phase() === 'baking', 'baking');
@@ -181,7 +221,7 @@ describe('runPost', () => {
     expect(w.aws.parameters.get(PARAMETER)?.value).toBe('blue');
     expect(w.aws.parameters.has(LOCK)).toBe(false);
     expect(errorAnnotations()).toEqual([{ message: expect.stringContaining("Main did not finish (phase 'baking')"), title: 'Post step restored traffic' }]);
-    expect(process.exitCode).toBe(1);
+    expect(process.exitCode).toBe(exitCode);
   });
 
   it('does nothing, and does not fail, after a successful main', async () => {
@@ -190,7 +230,7 @@ describe('runPost', () => {
     w.aws.calls.length = 0;
     const ports = jest.fn((_context: unknown) => w.aws);
     await runPost({ state: w.state, ports });
-    expect(ports).toHaveBeenCalledWith({ region: REGION, targetGroups: TG, stateParameter: PARAMETER });
+    expect(ports).toHaveBeenCalledWith({ region: REGION, targetGroups: TG, stateParameter: PARAMETER, target: { kind: 'listener', arn: LISTENER } });
     expect(w.aws.calls).toEqual([]);
     expect(core.error).not.toHaveBeenCalled();
     expect(process.exitCode).toBe(exitCode);

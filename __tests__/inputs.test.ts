@@ -132,7 +132,7 @@ describe('readConfig defaults', () => {
       scaleDownDelayMs: 0,
       lock: true,
       dryRun: false,
-      run: expect.objectContaining({ id: expect.stringMatching(/^local-\d+-\d+$/) }),
+      run: expect.objectContaining({ id: expect.stringMatching(/^local-\d+-\d+-[0-9a-f]{8}$/) }),
     });
   });
 
@@ -575,7 +575,32 @@ describe('health check inputs', () => {
   });
 
   it('keeps a separate post-switch URL', () => {
-    const config = configWith({ 'health-check-url': 'http://10.0.0.1:8080/ready', 'post-switch-health-check-url': 'https://app.example.com/health' });
+    const config = configWith({
+      'health-check-url': 'http://10.0.0.1:8443/ready',
+      'test-listener-arn': TEST_LISTENER,
+      'post-switch-health-check-url': 'https://app.example.com/health',
+    });
+    expect(config.health.url).toBe('http://10.0.0.1:8443/ready');
+    expect(config.health.postSwitchUrl).toBe('https://app.example.com/health');
+  });
+
+  // Reproduced against dist/: such a URL probed the live colour, so the gate passed for any release.
+  it.each(['deploy', 'rollback'])('in %s mode refuses a health-check-url that can only reach the live colour, before any AWS call', (mode) => {
+    const url = 'https://app.example.com/health';
+    const error = expectRejected('health-check-url', url, { mode, 'health-check-url': url });
+    expect(error.message).toContain('without {color} and without test-listener-arn it reaches what production serves, the live colour');
+    expect(error.message).toContain('would pass for any release');
+    expect(error.message).toContain('Put {color} in it');
+    expect(error.message).toContain("or set test-listener-arn and give the test listener's address here");
+  });
+
+  it('accepts a URL without {color} when a test listener carries the pre-switch check, and any URL in status mode', () => {
+    expect(configWith({ 'health-check-url': 'https://app.example.com:8443/health', 'test-listener-arn': TEST_LISTENER }).health.url).toBe('https://app.example.com:8443/health');
+    expect(configWith({ mode: 'status', 'health-check-url': 'https://app.example.com/health' }).mode).toBe('status');
+  });
+
+  it('accepts a post-switch URL without {color}: after the switch production serves the new colour', () => {
+    const config = configWith({ 'health-check-url': 'https://{color}.example.com/health', 'post-switch-health-check-url': 'https://app.example.com/health' });
     expect(config.health.postSwitchUrl).toBe('https://app.example.com/health');
   });
 
@@ -710,7 +735,7 @@ describe('traffic-shift grammar', () => {
     ['Canary 1% 1h30m', { kind: 'canary', percent: 1, waitMs: 5_400_000 }],
     ['  linear   25 %   2m  ', { kind: 'linear', percent: 25, waitMs: 120_000 }],
     ['LINEAR 99% 30s', { kind: 'linear', percent: 99, waitMs: 30_000 }],
-    ['linear 33% 90', { kind: 'linear', percent: 33, waitMs: 90_000 }],
+    ['linear 33% 90s', { kind: 'linear', percent: 33, waitMs: 90_000 }],
     ['canary\t5%\t1h 30m', { kind: 'canary', percent: 5, waitMs: 5_400_000 }],
     ['canary 10%5m', { kind: 'canary', percent: 10, waitMs: 300_000 }],
   ])('reads %j', (value, shift) => {
@@ -747,7 +772,23 @@ describe('durations, alarms and switches', () => {
     ['scale-down-delay', '5 minutes'],
     ['wait-timeout', 'forever'],
   ])('%s rejects %s', (input, value) => {
-    expect(expectRejected(input, value).message).toContain('a duration such as 30s, 5m, 1h30m or a number of seconds');
+    expect(expectRejected(input, value).message).toContain('a duration with a unit, such as 30s, 5m, 1h30m or 500ms');
+  });
+
+  it.each([
+    ['wait-timeout', '30'],
+    ['bake-time', '300'],
+    ['health-check-interval', '10'],
+    ['health-check-timeout', '5'],
+    ['scale-down-delay', '60'],
+  ])('%s refuses the bare number %s and asks for a unit', (input, value) => {
+    const message = expectRejected(input, value).message;
+    expect(message).toContain(`Input '${input}' is invalid: got "${value}"`);
+    expect(message).toContain(`write ${value}s for seconds or ${value}m for minutes`);
+  });
+
+  it('refuses a bare number as the wait of a canary or linear shift', () => {
+    expect(expectRejected('traffic-shift', 'canary 10% 5').message).toContain("a wait with a unit after the percent (a bare number is ambiguous): 'canary 10% 5s' or 'canary 10% 5m'");
   });
 
   it('rejects a zero wait-timeout', () => {
@@ -798,22 +839,30 @@ describe('run identity', () => {
     GITHUB_SERVER_URL: 'https://github.com',
   };
 
-  it('identifies the run attempt and links to it', () => {
-    expect(configWith({}, GITHUB).run).toEqual({
-      id: '123456789-2',
-      description: 'octo/shop workflow "Deploy" run 42 (attempt 2) by octocat',
+  it('identifies the run attempt and the job, and links to the run', () => {
+    expect(configWith({}, { ...GITHUB, GITHUB_JOB: 'deploy' }).run).toEqual({
+      id: expect.stringMatching(/^123456789-2-deploy-[0-9a-f]{8}$/),
+      description: 'octo/shop workflow "Deploy" run 42 (attempt 2) job deploy by octocat',
       url: 'https://github.com/octo/shop/actions/runs/123456789',
     });
   });
 
+  // Run id + attempt is shared by every job of a run and every leg of a matrix: two of them deploying
+  // the same pair both "held" the lock, and the first to finish deleted it.
+  it('gives two jobs of one run, and two legs of one matrix job, different ids', () => {
+    const env = { ...GITHUB, GITHUB_JOB: 'deploy' };
+    const legs = [configWith({}, env).run.id, configWith({}, env).run.id, configWith({}, { ...env, GITHUB_JOB: 'deploy-eu' }).run.id];
+    expect(new Set(legs).size).toBe(3);
+  });
+
   it('assumes the first attempt and omits what is unknown', () => {
     const run = configWith({}, { GITHUB_RUN_ID: '77' }).run;
-    expect(run).toEqual({ id: '77-1', description: 'run id 77' });
+    expect(run).toEqual({ id: expect.stringMatching(/^77-1-[0-9a-f]{8}$/), description: 'run id 77' });
   });
 
   it('falls back to a local identity outside GitHub Actions', () => {
     const run = configWith({}, {}).run;
-    expect(run.id).toMatch(new RegExp(`^local-${process.pid}-\\d{13}$`));
+    expect(run.id).toMatch(new RegExp(`^local-${process.pid}-\\d{13}-[0-9a-f]{8}$`));
     expect(run.description).toBe(`local run (pid ${process.pid})`);
     expect(run.url).toBeUndefined();
   });

@@ -125,6 +125,15 @@ describe('renderSummaryMarkdown', () => {
     expect(lines).toContain('  s0 --> s1');
   });
 
+  it('names the failed release (task definition and images) after a rollback or a failed deploy', () => {
+    const release = { description: 'task-definition.json with web=shop:42 (new revision)', images: ['web=shop:42', 'envoy=envoy:1.30'], taskDefinitionArn: TASK };
+    const rolledBack = renderSummaryMarkdown(deployReport({ outcome: { status: 'rolled-back', liveColour: 'blue', rolledBack: true }, release }));
+    expect(rolledBack).toContain(`**Failed release:** \`${TASK}\` (\`web=shop:42\`, \`envoy=envoy:1.30\`).`);
+    const failed = renderSummaryMarkdown(deployReport({ outcome: { status: 'failed', liveColour: 'blue', rolledBack: false }, release: { description: 'task-definition.json (new revision)', images: ['web=shop:43'] } }));
+    expect(failed).toContain('**Failed release:** task-definition.json (new revision) (`web=shop:43`).');
+    expect(renderSummaryMarkdown(deployReport({ outcome: { status: 'succeeded', liveColour: 'green', rolledBack: false }, release }))).not.toContain('Failed release');
+  });
+
   it('tells a rollback: why, where traffic is, how far the new colour got, and ECS events', () => {
     const md = renderSummaryMarkdown(
       deployReport({

@@ -39,7 +39,7 @@ describe('deploy mode', () => {
     expect(sandbox.forwardWeights(sc.listenerArn)).toEqual({ [sc.targetGroups.green]: 100, [sc.targetGroups.blue]: 0 });
     expect(parameterValue(sandbox, sc.parameterName)).toBe('green');
     expect(parameterValue(sandbox, lockName(sc))).toBeUndefined();
-    expect(r.run.state.phase).toBe('settled');
+    expect(r.run.state.phase).toBe('done');
 
     // Users: no failures at all, and once the switch has landed every answer comes from v2.
     expect(r.load.failures).toEqual([]);
@@ -171,7 +171,8 @@ describe('status mode', () => {
     recordFigures({ scenario: 'status', wallMs: r.run.durationMs, requests: r.load.total, failed: r.load.failed });
 
     expectRun(r.run, { conclusion: 'success', status: 'no-op' });
-    expect(r.run.outputs).toMatchObject({ 'live-color': 'blue', 'previous-color': 'green', 'task-definition-arn': sc.taskDefinitionArn, 'rolled-back': 'false' });
+    // previous-color means one thing in every mode: the colour that served all traffic when the run started.
+    expect(r.run.outputs).toMatchObject({ 'live-color': 'blue', 'previous-color': 'blue', 'task-definition-arn': sc.taskDefinitionArn, 'rolled-back': 'false' });
     const operations = Object.keys(sandbox.requestCounts({ since }));
     expect(operations.length).toBeGreaterThan(0);
     expect(operations.filter((op) => !/^(Describe|Get)/.test(op))).toEqual([]);

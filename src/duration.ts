@@ -1,8 +1,8 @@
-// Durations as users write them in workflow files (`30s`, `5m`, `1h30m`, `90`), in milliseconds.
+// Durations as users write them in workflow files (`30s`, `5m`, `1h30m`, `500ms`), in milliseconds.
 // Hand-written because the grammar is tiny and no dependency we already carry parses it.
 import { InputError } from './errors.js';
 
-export const DURATION_EXPECTED = 'a duration such as 30s, 5m, 1h30m or a number of seconds';
+export const DURATION_EXPECTED = 'a duration with a unit, such as 30s, 5m, 1h30m or 500ms';
 
 const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1 } as const;
 
@@ -13,7 +13,7 @@ const DURATION_PATTERN = new RegExp(
   String.raw`^(?:${NUMBER}h)?\s*(?:${NUMBER}m(?!s))?\s*(?:${NUMBER}s)?\s*(?:${NUMBER}ms)?$`,
   'i',
 );
-const PLAIN_SECONDS = /^\d+(?:\.\d+)?$/;
+const BARE_NUMBER = /^\d+(?:\.\d+)?$/;
 
 /**
  * Longest duration accepted: setTimeout fires at once for delays above 2^31-1 ms (about 24.8 days),
@@ -21,25 +21,28 @@ const PLAIN_SECONDS = /^\d+(?:\.\d+)?$/;
  */
 export const MAX_DURATION_MS = 2 ** 31 - 1;
 
-/** Parses `30s`, `5m`, `1h30m`, `500ms` or a plain number of seconds into milliseconds. */
+/**
+ * Parses `30s`, `5m`, `1h30m`, `500ms` into milliseconds. A bare number is refused (only `0` is
+ * unambiguous): `wait-timeout: 30` would be 30 seconds to one reader and 30 minutes to a user of the
+ * official ECS deploy action, whose `wait-for-minutes` counts minutes.
+ */
 export function parseDuration(input: string, value: string): number {
   const text = value.trim();
   const fail = (expected = DURATION_EXPECTED): never => {
     throw new InputError(input, value, expected);
   };
   if (text === '') fail();
-
-  let ms: number;
-  if (PLAIN_SECONDS.test(text)) {
-    ms = Number(text) * UNIT_MS.s;
-  } else {
-    const match = DURATION_PATTERN.exec(text);
-    if (!match || match.slice(1).every((part) => part === undefined)) fail();
-    const [, h, m, s, milli] = match as RegExpExecArray;
-    ms =
-      Number(h ?? 0) * UNIT_MS.h + Number(m ?? 0) * UNIT_MS.m + Number(s ?? 0) * UNIT_MS.s + Number(milli ?? 0) * UNIT_MS.ms;
+  if (BARE_NUMBER.test(text)) {
+    if (Number(text) === 0) return 0;
+    fail(`${DURATION_EXPECTED}: a bare number is ambiguous (seconds? minutes, as in the official ECS deploy action's wait-for-minutes?), so write ${text}s for seconds or ${text}m for minutes`);
   }
-  ms = Math.round(ms);
+
+  const match = DURATION_PATTERN.exec(text);
+  if (!match || match.slice(1).every((part) => part === undefined)) fail();
+  const [, h, m, s, milli] = match as RegExpExecArray;
+  const ms = Math.round(
+    Number(h ?? 0) * UNIT_MS.h + Number(m ?? 0) * UNIT_MS.m + Number(s ?? 0) * UNIT_MS.s + Number(milli ?? 0) * UNIT_MS.ms,
+  );
   if (ms > MAX_DURATION_MS) fail(`${DURATION_EXPECTED}, at most ${formatDurationInput(MAX_DURATION_MS)}`);
   return ms;
 }

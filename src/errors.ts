@@ -12,6 +12,19 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * The inputs name AWS resources that do not fit together (a target group input that is not its
+ * service's group). An input error found by reading AWS, before any change.
+ */
+export class PairMismatch extends Error {
+  override name = 'PairMismatch';
+}
+
+/** The colour about to take traffic cannot run as many tasks as the colour it takes over from. */
+export class NotEnoughCapacity extends Error {
+  override name = 'NotEnoughCapacity';
+}
+
 /** Another run holds the deployment lock. */
 export class LockHeld extends Error {
   override name = 'LockHeld';

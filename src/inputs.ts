@@ -14,7 +14,7 @@ import {
   parseTargetGroupArn,
   type ParsedArn,
 } from './inputs/aws-resources.js';
-import { checkImageRendering, checkLoadBalancer, checkRegion, checkServices } from './inputs/consistency.js';
+import { checkImageRendering, checkLoadBalancer, checkProbeSeesTarget, checkRegion, checkServices } from './inputs/consistency.js';
 import { InputReader, type InputName, type Parse } from './inputs/contract.js';
 import { credentialValues } from './inputs/credentials.js';
 import { parseCount, parseExpectedBody, parseExpectedStatus, parseHeaders, parseHealthCheckUrl } from './inputs/health.js';
@@ -93,6 +93,7 @@ export function readConfig(
   }
 
   const health = readHealth(inputs);
+  checkProbeSeesTarget(inputs, mode, health?.url, testListener);
   const trafficShift = inputs.read('traffic-shift', parseTrafficShift);
   const bakeTimeMs = inputs.read('bake-time', parseDuration);
   const alarms = inputs.read('cloudwatch-alarms', parseAlarmNames);

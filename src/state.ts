@@ -1,7 +1,7 @@
 // What main tells post, saved with core.saveState at every phase boundary. One enum of keys with typed
 // save/get (as actions/cache does), so main and post cannot drift apart on names or shapes.
 import * as core from '@actions/core';
-import type { Colour, ListenerSnapshot } from './types.js';
+import type { Colour, ListenerSnapshot, TrafficTarget } from './types.js';
 
 export enum StateKey {
   /** The last phase main entered; post reads it to know what may be half-done. */
@@ -12,7 +12,7 @@ export enum StateKey {
   PreviousColour = 'previous-colour',
   /** The colour main was moving traffic to. */
   NewColour = 'new-colour',
-  /** The lock main holds: JSON {name, runId}. Cleared when main releases it. */
+  /** The lock main holds or is about to take: JSON {name, id}. Saved before the write, cleared when main releases it. */
   Lock = 'lock',
   /**
    * What post needs of the configuration, JSON {region, targetGroups, stateParameter}: post uses what
@@ -21,18 +21,23 @@ export enum StateKey {
   Context = 'context',
 }
 
-/** Phases in the order main passes them. `settled` means nothing is half-done: post only releases the lock. */
-export type Phase = 'started' | 'locked' | 'deploying' | 'verifying' | 'shifting' | 'baking' | 'rolling-back' | 'settled';
+/**
+ * Phases in the order main passes them. `settled` means nothing is half-done with traffic: post only
+ * releases the lock. `done` means main also wrote its outputs, summary and annotation.
+ */
+export type Phase = 'started' | 'locked' | 'deploying' | 'verifying' | 'shifting' | 'baking' | 'rolling-back' | 'settled' | 'done';
 
 export interface PostContext {
   region: string;
   targetGroups: Record<Colour, string>;
   stateParameter: string;
+  /** The production listener or rule, so post can read back where traffic is. */
+  target?: TrafficTarget;
 }
 
 export interface LockRecord {
   name: string;
-  runId: string;
+  id: string;
 }
 
 /** Typed access to the runner's state file; the default implementation is @actions/core. */

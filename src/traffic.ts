@@ -264,3 +264,19 @@ export function sameActions(a: readonly Action[], b: readonly Action[]): boolean
 function actionTypes(actions: readonly Action[]): string {
   return actions.length === 0 ? 'none' : actions.map((a) => String(a.Type)).join(', ');
 }
+
+/** The target groups the forward actions list, weight 0 included, sorted: what sameActions does not compare. */
+function listedTargetGroups(actions: readonly Action[]): string {
+  return actions
+    .flatMap((a) => (a.ForwardConfig?.TargetGroups?.length ? a.ForwardConfig.TargetGroups.map((g) => g.TargetGroupArn ?? '') : a.TargetGroupArn ? [a.TargetGroupArn] : []))
+    .sort()
+    .join(',');
+}
+
+/**
+ * sameActions, and the same target groups listed: a group at weight 0 matters to the ALB (it health-
+ * checks the group, and stickiness may still route to it), so a restore or a change check must see it.
+ */
+export function identicalActions(a: readonly Action[], b: readonly Action[]): boolean {
+  return sameActions(a, b) && listedTargetGroups(a) === listedTargetGroups(b);
+}

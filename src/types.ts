@@ -71,7 +71,10 @@ export interface Config {
 }
 
 export interface RunIdentity {
-  /** Unique per run attempt, e.g. `123456789-1`. */
+  /**
+   * Unique to this execution of the step, e.g. `123456789-1-deploy-1a2b3c4d` (run, attempt, job, a
+   * random part): the lock is held under it, so two jobs of one run exclude each other.
+   */
   id: string;
   /** Human description, e.g. `owner/repo workflow "Deploy" run 42 (attempt 1)`. */
   description: string;

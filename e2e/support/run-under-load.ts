@@ -19,8 +19,9 @@ export const TEST_TIMEOUT_MS = 2 * STEP_TIMEOUT_MS + 20_000;
 const loads = new Set<LoadRun>();
 
 /** Users' traffic through a listener; stopped by stopAllLoads() in afterAll if a test failed before stopping it. */
-export function startUsers(url: string, ratePerSecond = LOAD_RATE): LoadRun {
-  const run = startLoad({ url, ratePerSecond, maxDurationMs: TEST_TIMEOUT_MS, timeoutMs: 2000 });
+/** `clients`: that many users who keep their cookies (the ALB's stickiness cookie among them). */
+export function startUsers(url: string, ratePerSecond = LOAD_RATE, clients?: number): LoadRun {
+  const run = startLoad({ url, ratePerSecond, maxDurationMs: TEST_TIMEOUT_MS, timeoutMs: 2000, ...(clients ? { clients } : {}) });
   loads.add(run);
   void run.done.then(() => loads.delete(run));
   return run;
@@ -40,6 +41,8 @@ export interface RunUnderLoadOptions {
   killMain?: boolean;
   /** Keep the users going until this many of their requests issued after the run have finished. Default 0. */
   trailingRequests?: number;
+  /** Users who keep cookies, requests spread over them in turn; default: anonymous requests. */
+  clients?: number;
 }
 
 export interface RunUnderLoad {
@@ -55,7 +58,7 @@ export interface RunUnderLoad {
 
 export async function runUnderLoad(sandbox: Sandbox, sc: BlueGreenScenario, o: RunUnderLoadOptions): Promise<RunUnderLoad> {
   const recorder = record(sandbox);
-  const loadRun = startUsers(`${sc.prodUrl}${o.path ?? '/'}`, o.ratePerSecond);
+  const loadRun = startUsers(`${sc.prodUrl}${o.path ?? '/'}`, o.ratePerSecond, o.clients);
   const startedAt = Date.now();
   try {
     const run = await runAction({

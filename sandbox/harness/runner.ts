@@ -33,6 +33,8 @@ export interface RunActionOptions {
   /** At the cancel moment, SIGKILL main instead (a crash), with no signals it could handle. */
   killMain?: boolean;
   skipPost?: boolean;
+  /** Called once main has exited and before post starts (e.g. to end an outage that lasted through main). */
+  betweenSteps?: () => void | Promise<void>;
   /** Per-step time limit (the step's `timeout-minutes`); on expiry the step is cancelled and fails. Default 180 s. */
   timeoutMs?: number;
   /** The runner's 7.5 s / 2.5 s; shorten only in tests of the harness itself. */
@@ -125,6 +127,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     }
     const mainRun = await main.result;
     clearTimeout(cancelTimer);
+    await options.betweenSteps?.();
     annotations.push(...mainRun.annotations);
     masks.push(...mainRun.masks);
 

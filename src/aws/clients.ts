@@ -26,7 +26,7 @@ export function lazyPort<P extends object>(service: string, load: () => Promise<
         try {
           return await fn(...args);
         } catch (error) {
-          throw explainAwsError(error, service, method);
+          throw explainAwsError(error, service);
         }
       };
     },

@@ -1,6 +1,6 @@
 // AlarmPort over the CloudWatch client: the state of every named alarm, metric and composite alike.
 import { paginateDescribeAlarms, CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { AwsResourceNotFound } from './aws-error.js';
+import { AwsResourceNotFound, tagOperations } from './aws-error.js';
 import type { ClientConfig } from './client-config.js';
 import type { AlarmPort, AlarmState } from './ports.js';
 
@@ -43,4 +43,4 @@ export function createAlarmPort(client: CloudWatchClient): AlarmPort {
 }
 
 /** Builds the client and the port together: what clients.ts loads lazily, on the port's first call. */
-export const connect = (config: ClientConfig): AlarmPort => createAlarmPort(new CloudWatchClient(config));
+export const connect = (config: ClientConfig): AlarmPort => createAlarmPort(tagOperations(new CloudWatchClient(config), 'cloudwatch'));

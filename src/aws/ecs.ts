@@ -13,7 +13,7 @@ import {
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { errorMessage } from '../errors.js';
-import { AwsResourceNotFound, isAwsError, rethrowNotFound } from './aws-error.js';
+import { AwsResourceNotFound, isAwsError, rethrowNotFound, tagOperations } from './aws-error.js';
 import type { ClientConfig } from './client-config.js';
 import type { EcsPort, ServiceDeployment, ServiceInfo } from './ports.js';
 
@@ -109,10 +109,11 @@ function toServiceInfo(s: Service): ServiceInfo {
     desiredCount: s.desiredCount ?? 0,
     runningCount: s.runningCount ?? 0,
     taskDefinitionArn: s.taskDefinition ?? '',
+    targetGroupArns: (s.loadBalancers ?? []).flatMap((lb) => (lb.targetGroupArn ? [lb.targetGroupArn] : [])),
     deployments: (s.deployments ?? []).map(toDeployment),
     events,
   };
 }
 
 /** Builds the client and the port together: what clients.ts loads lazily, on the port's first call. */
-export const connect = (config: ClientConfig): EcsPort => createEcsPort(new ECSClient(config));
+export const connect = (config: ClientConfig): EcsPort => createEcsPort(tagOperations(new ECSClient(config), 'ecs'));

@@ -13,7 +13,7 @@ import {
 import type { ClientConfig } from './client-config.js';
 import type { TrafficTarget } from '../types.js';
 import { toWritableActions } from './action-shape.js';
-import { AwsResourceNotFound, isAwsError, rethrowNotFound } from './aws-error.js';
+import { AwsResourceNotFound, isAwsError, rethrowNotFound, tagOperations } from './aws-error.js';
 import type { ElbPort, TargetHealth } from './ports.js';
 
 const LISTENER_NOT_FOUND = ['ListenerNotFoundException', 'ListenerNotFound'];
@@ -86,4 +86,4 @@ function forwardedGroups(actions: Action[]): string[] {
 }
 
 /** Builds the client and the port together: what clients.ts loads lazily, on the port's first call. */
-export const connect = (config: ClientConfig): ElbPort => createElbPort(new ElasticLoadBalancingV2Client(config));
+export const connect = (config: ClientConfig): ElbPort => createElbPort(tagOperations(new ElasticLoadBalancingV2Client(config), 'elasticloadbalancing'));

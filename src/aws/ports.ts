@@ -26,6 +26,8 @@ export interface ServiceInfo {
   desiredCount: number;
   runningCount: number;
   taskDefinitionArn: string;
+  /** The target groups the service registers its tasks in (`loadBalancers[].targetGroupArn`). */
+  targetGroupArns: string[];
   deployments: ServiceDeployment[];
   /** Newest first, as ECS returns them: `<ISO time> <message>`. */
   events: string[];
@@ -64,6 +66,8 @@ export interface ElbPort {
 export interface ParameterValue {
   value: string;
   version: number;
+  /** When the value was last written (ISO), as SSM reports it. */
+  lastModified?: string;
 }
 
 export interface SsmPort {

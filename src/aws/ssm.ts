@@ -1,7 +1,7 @@
 // SsmPort over the SSM client. The live colour is a plain String parameter so scripts reading it
 // with `aws ssm get-parameter` keep working; putIfAbsent (Overwrite false) is what the lock is built on.
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { isAwsError } from './aws-error.js';
+import { isAwsError, tagOperations } from './aws-error.js';
 import type { ClientConfig } from './client-config.js';
 import type { ParameterValue, SsmPort } from './ports.js';
 
@@ -22,7 +22,8 @@ export function createSsmPort(client: SSMClient): SsmPort {
     async get(name: string): Promise<ParameterValue | undefined> {
       try {
         const out = await client.send(new GetParameterCommand({ Name: name }));
-        return { value: out.Parameter?.Value ?? '', version: out.Parameter?.Version ?? 0 };
+        const modified = out.Parameter?.LastModifiedDate;
+        return { value: out.Parameter?.Value ?? '', version: out.Parameter?.Version ?? 0, ...(modified ? { lastModified: modified.toISOString() } : {}) };
       } catch (e) {
         if (isAwsError(e, ...NOT_FOUND)) return undefined;
         throw e;
@@ -54,4 +55,4 @@ export function createSsmPort(client: SSMClient): SsmPort {
 }
 
 /** Builds the client and the port together: what clients.ts loads lazily, on the port's first call. */
-export const connect = (config: ClientConfig): SsmPort => createSsmPort(new SSMClient(config));
+export const connect = (config: ClientConfig): SsmPort => createSsmPort(tagOperations(new SSMClient(config), 'ssm'));

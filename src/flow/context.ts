@@ -31,6 +31,8 @@ export interface FlowNotes {
   events?: string[];
   plan?: string[];
   services?: Report['services'];
+  /** What the run deployed (or meant to): the summary names it when the release fails. */
+  release?: Report['release'];
 }
 
 export interface FlowResult {

@@ -2,6 +2,8 @@
 import * as core from '@actions/core';
 import type { EcsPort, ServiceInfo } from '../aws/ports.js';
 import { DeploymentFailed } from '../errors.js';
+import { Heartbeat, timeLeft } from '../report/heartbeat.js';
+import { parityCount } from './capacity.js';
 import type { Clock } from '../types.js';
 
 /** How often the rollout is polled by default; ECS's own waiter uses 15 s, we want to notice a FAILED rollout sooner. */
@@ -19,9 +21,11 @@ export async function updateIdleService(
   live: ServiceInfo,
   taskDefinitionArn: string,
 ): Promise<IdleDeployment> {
-  // An idle colour scaled to 0 (scale-down-previous) must carry the live load when it takes over.
-  const scaleUp = idle.desiredCount === 0 ? Math.max(live.desiredCount, 1) : undefined;
-  if (scaleUp !== undefined) core.info(`${idle.serviceName} runs 0 tasks: scaling it to ${scaleUp} like ${live.serviceName}.`);
+  // The idle colour must carry the live load when it takes over (capacity.ts checks again before the
+  // switch): one UpdateService starts the new revision at the live count.
+  const needed = parityCount(live.desiredCount);
+  const scaleUp = idle.desiredCount < needed ? needed : undefined;
+  if (scaleUp !== undefined) core.info(`${idle.serviceName} wants ${idle.desiredCount} task(s), ${live.serviceName} ${live.desiredCount}: deploying it with ${scaleUp}.`);
   const deploymentId = await ecs.updateService(cluster, idle.serviceName, { taskDefinitionArn, ...(scaleUp !== undefined ? { desiredCount: scaleUp } : {}) });
   core.info(`Updated ${idle.serviceName} to ${taskDefinitionArn} (deployment ${deploymentId}).`);
   return { deploymentId, desiredCount: scaleUp ?? idle.desiredCount };
@@ -44,6 +48,7 @@ export async function waitForRollout(
   pollMs = ROLLOUT_POLL_MS,
 ): Promise<ServiceInfo> {
   const deadline = clock.now() + timeoutMs;
+  const heartbeat = new Heartbeat(clock);
   let lastProgress = '';
   for (;;) {
     const info = await ecs.describeService(cluster, service);
@@ -72,7 +77,12 @@ export async function waitForRollout(
       return info;
     }
     const progress = `${primary.rolloutState ?? 'in progress'}: ${primary.runningCount}/${primary.desiredCount} running, ${primary.failedTasks} failed`;
-    if (progress !== lastProgress) core.info(`${service}: ${progress}`);
+    if (progress !== lastProgress) {
+      core.info(`${service}: ${progress}`);
+      heartbeat.reset();
+    } else {
+      heartbeat.beat(() => `${service}: still ${progress} (${timeLeft(deadline, clock.now())} of wait-timeout)`);
+    }
     lastProgress = progress;
     if (clock.now() + pollMs > deadline) {
       throw fail(`the rollout did not complete within wait-timeout (${Math.round(timeoutMs / 1000)} s); last seen ${progress}. Raise 'wait-timeout' if the service needs longer.`);

@@ -1,27 +1,32 @@
 // The deploy flow, top to bottom as the deployment happens:
-// lock → discover → deploy idle → verify idle → shift → bake → finalize, and on any failure once the
-// production listener has changed: restore the snapshot, restore the record, fail.
+// check the pair → lock → discover → deploy idle → verify idle → shift → bake → finalize, and on any
+// failure once the production listener has changed: restore the snapshot, restore the record, fail.
 import * as core from '@actions/core';
-import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { Cancelled, DeploymentFailed, errorMessage, HealthCheckFailed, RollbackFailed, UnsafeListenerState } from '../errors.js';
+import { DeploymentFailed, errorMessage, HealthCheckFailed } from '../errors.js';
 import { watch } from '../health/gate.js';
 import { substituteColour } from '../health/probe.js';
+import { watchLog } from '../health/watch-log.js';
 import { announceSwitch } from '../report/annotations.js';
-import { saveJson, StateKey, type Phase } from '../state.js';
-import { describeActions, liveColourOf, readSplit, sameActions } from '../traffic.js';
-import { otherColour, type Colour, type Config, type ListenerSnapshot } from '../types.js';
+import { StateKey, type Phase } from '../state.js';
+import { describeActions } from '../traffic.js';
+import { otherColour, type Colour, type Config } from '../types.js';
+import { formatDurationInput } from '../duration.js';
+import { rollBack } from './auto-rollback.js';
+import { ensureCapacity, parityCount } from './capacity.js';
 import { newNotes, recordStep, type FlowDeps, type FlowResult } from './context.js';
 import { discover, requireSingleLiveColour } from './discover.js';
 import { ROLLOUT_POLL_MS, updateIdleService, waitForRollout } from './deploy-idle.js';
+import { scaleDownPrevious } from './finalize.js';
+import { ProductionForward } from './forward.js';
 import { holdLock, letGoOfLock } from './lock.js';
 import { checkAlarmsBeforeShift, monitorChecks } from './monitor.js';
-import { restoreSnapshot } from './restore.js';
-import { applySplit, shiftSteps, splitFor } from './shift.js';
+import { checkPair } from './pair-check.js';
+import { shiftSteps, splitFor } from './shift.js';
+import { planIdleRelease, previousColourNote, stickinessOf } from './stickiness.js';
 import { materialise, resolveTaskDefinition } from './task-definition.js';
 import { pointTestListener } from './test-listener.js';
 import { pollInterval } from './target-health.js';
 import { verifyColour } from './verify.js';
-import { formatDurationInput } from '../duration.js';
 
 export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult> {
   const { ports, clock, timeline, state, signal } = deps;
@@ -29,13 +34,15 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
   const phase = (p: Phase) => state.save(StateKey.Phase, p);
   phase('started');
 
+  // Read-only, so a mismatch costs no mutating call — not even the lock's.
+  await timeline.run('Check the pair', () => checkPair(ports, config));
   const lock = await holdLock(config, deps, notes.notes);
   if (lock) phase('locked');
 
   let live: Colour | undefined;
   let idle: Colour | undefined;
   let taskDefinitionArn: string | undefined;
-  let snapshot: ListenerSnapshot | undefined;
+  let forward: ProductionForward | undefined;
   let switchedAt: string | undefined;
   try {
     const found = await timeline.run('Discover', () => discover(ports, config));
@@ -59,9 +66,20 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
       ports.ecs.describeService(config.cluster, config.services[idleColour]),
     ]);
     const resolved = await resolveTaskDefinition(ports.ecs, config, liveService.taskDefinitionArn);
+    notes.release = { description: resolved.description, images: resolved.images };
+    // Refused here, before the idle colour is touched, when clients may still be bound to it and there
+    // is no test listener to check it through (see stickiness.ts). A missing or wrong record is still
+    // corrected first: it is what tells the next run when traffic last moved.
+    let sticky: ReturnType<typeof planIdleRelease>;
+    try {
+      sticky = planIdleRelease(found.actions, idleColour, config.targetGroups, found.recordModifiedAt, Boolean(config.testListenerArn), clock.now(), config.stateParameter);
+    } catch (error) {
+      if (found.drift && !config.dryRun) await ports.ssm.put(config.stateParameter, liveColour, 'Live colour of the blue-green pair');
+      throw error;
+    }
 
     if (config.dryRun) {
-      notes.plan = planLines(config, liveColour, resolved.description, idleService.desiredCount === 0 ? liveService.desiredCount : idleService.desiredCount);
+      notes.plan = planLines(config, liveColour, resolved.description, Math.max(idleService.desiredCount, parityCount(liveService.desiredCount)), sticky?.release ?? false);
       core.info(['Dry run: nothing will be changed. The plan:', ...notes.plan.map((l) => `  ${l}`)].join('\n'));
       return { outcome: { status: 'no-op', liveColour, previousColour: liveColour, rolledBack: false }, notes };
     }
@@ -70,52 +88,56 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
     // on leaves a record that post and `mode: rollback` can trust.
     if (found.drift) await ports.ssm.put(config.stateParameter, liveColour, 'Live colour of the blue-green pair');
 
+    const production = new ProductionForward(ports.elb, found.target, found.actions, config.targetGroups, liveColour, {
+      clock,
+      state,
+      what: `${idleColour} was being deployed`,
+    });
+    forward = production;
+    if (sticky?.release) {
+      await timeline.run(`Release ${idleColour}'s sticky clients`, async () => {
+        core.info(`Target-group stickiness may still hold clients on ${idleColour} until ${new Date(sticky.until).toISOString()}: taking ${idleColour} out of the production forward before it is redeployed.`);
+        await production.release(idleColour);
+      });
+      notes.notes.push(`${idleColour} was taken out of the production forward before it was redeployed: target-group stickiness could still hold clients on it until ${new Date(sticky.until).toISOString()}. It rejoined at the first shift step, after it passed its checks.`);
+    }
+
     phase('deploying');
+    let desiredCount = idleService.desiredCount;
     await timeline.run(`Deploy ${idleColour}`, async () => {
       const arn = await materialise(ports.ecs, resolved);
       taskDefinitionArn = arn;
+      notes.release = { description: resolved.description, images: resolved.images, taskDefinitionArn: arn };
       const rollout = await updateIdleService(ports.ecs, config.cluster, idleService, liveService, arn);
+      desiredCount = rollout.desiredCount;
       await waitForRollout(ports.ecs, config.cluster, idleService.serviceName, { deploymentId: rollout.deploymentId, taskDefinitionArn: arn }, config.waitTimeoutMs, clock, signal, pollInterval(config.health.intervalMs, ROLLOUT_POLL_MS));
     });
 
     phase('verifying');
-    let current: Action[] = found.actions;
-    // The production listener's state right before our first change (not as discovered: the rollout
-    // may have taken minutes, and someone may have changed the listener meanwhile); saved at once so
-    // post can restore it.
-    const takeSnapshot = async (): Promise<void> => {
-      if (snapshot) return;
-      const fresh = await ports.elb.readActions(found.target);
-      if (!sameActions(fresh, found.actions)) {
-        const now = describeActions(fresh, config.targetGroups);
-        if (liveColourOf(readSplit(fresh, config.targetGroups)) !== liveColour) {
-          throw new UnsafeListenerState(`The ${found.target.kind} changed while ${idleColour} was being deployed and no longer sends all traffic to ${liveColour} (now: ${now}). Not switching; run again.`);
-        }
-        core.warning(`The ${found.target.kind} changed while ${idleColour} was being deployed (now: ${now}); the rollback snapshot is its current state.`);
-      }
-      snapshot = { target: found.target, actions: fresh, takenAt: new Date(clock.now()).toISOString() };
-      saveJson(state, StateKey.Snapshot, snapshot);
-      current = fresh;
-    };
     await timeline.run(`Verify ${idleColour}`, async () => {
       if (config.testListenerArn) await pointTestListener(ports.elb, config, idleColour);
       const probed = await verifyColour(config, deps, idleColour, {
-        minHealthy: Math.max(1, (await ports.ecs.describeService(config.cluster, idleService.serviceName)).desiredCount),
-        // ALB health-checks a group only while a listener forwards to it: attach the idle group with
-        // weight 0 (no user traffic) so its targets are checked.
-        onUnused: async () => {
-          await takeSnapshot();
-          core.info(`The ${idleColour} target group is not attached to the listener: adding it with weight 0 so the ALB health-checks it.`);
-          current = await applySplit(ports.elb, found.target, current, config.targetGroups, splitFor(idleColour, 0));
-        },
+        minHealthy: Math.max(1, desiredCount),
+        // ALB health-checks a group only while a listener forwards to it. With a test listener that is
+        // the test listener; without one the idle group joins the production forward at weight 0 (no
+        // user traffic), which planIdleRelease allowed only when no client can be bound to it.
+        ...(config.testListenerArn
+          ? {}
+          : {
+              onUnused: async () => {
+                core.info(`The ${idleColour} target group is not attached to the listener: adding it with weight 0 so the ALB health-checks it.`);
+                await production.apply(splitFor(idleColour, 0));
+              },
+            }),
       });
       if (!probed) notes.notes.push('No health-check-url: the idle colour was gated on target health only.');
       await checkAlarmsBeforeShift(ports, config);
+      await ensureCapacity(config, deps, idleColour, liveColour);
     });
 
     const checks = monitorChecks(ports, config, deps.probe, idleColour);
     const watchFor = async (durationMs: number, during: string) => {
-      const result = await watch({ checks, intervalMs: config.health.intervalMs, durationMs, clock, signal });
+      const result = await watch({ checks, intervalMs: config.health.intervalMs, durationMs, clock, signal, onTick: watchLog(during, checks, clock.now() + durationMs, clock) });
       if (!result.ok) {
         throw new HealthCheckFailed(`${result.check} failed during ${during} at ${result.at}: ${result.detail}${result.results.length > 1 ? ` (streak: ${result.results.join(' | ')})` : ''}`);
       }
@@ -123,11 +145,12 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
 
     phase('shifting');
     await timeline.run(`Shift traffic to ${idleColour}`, async () => {
-      await takeSnapshot();
+      // The forward right before the first weight moves: someone may have changed it during the rollout.
+      await production.settle();
       const steps = shiftSteps(config.trafficShift);
       for (const [index, percent] of steps.entries()) {
         const split = splitFor(idleColour, percent);
-        current = await applySplit(ports.elb, found.target, current, config.targetGroups, split);
+        await production.apply(split);
         switchedAt = new Date(clock.now()).toISOString();
         recordStep(notes, clock.now(), split, `step ${index + 1}/${steps.length}`);
         if (percent < 100 && config.trafficShift.kind !== 'all-at-once') {
@@ -139,22 +162,27 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
       await ports.ssm.put(config.stateParameter, idleColour, 'Live colour of the blue-green pair');
       announceSwitch(liveColour, idleColour, splitFor(idleColour, 100));
     });
-    notes.listenerAfter = describeActions(current, config.targetGroups);
+    notes.listenerAfter = describeActions(production.current, config.targetGroups);
+    const switchedAtMs = clock.now();
 
     phase('baking');
     await timeline.run(`Bake ${idleColour} for ${formatDurationInput(config.bakeTimeMs)}`, () => watchFor(config.bakeTimeMs, 'the bake time'));
 
     phase('settled');
+    let released = false;
     try {
       await timeline.run('Finalize', async () => {
         if (config.testListenerArn) await pointTestListener(ports.elb, config, liveColour);
-        if (config.scaleDownPrevious) await scaleDownPrevious(config, deps, liveColour, notes.notes);
+        if (config.scaleDownPrevious) released = await scaleDownPrevious(config, deps, production, liveColour, notes.notes);
       });
     } catch (error) {
       // Traffic moved and baked: the deploy stands; say what was not tidied.
       core.warning(`The deploy succeeded but finalizing did not complete: ${errorMessage(error)}`);
       notes.notes.push(`Finalize did not complete: ${errorMessage(error)}`);
     }
+    const stickiness = stickinessOf(production.current) ?? stickinessOf(found.actions);
+    if (stickiness) notes.notes.push(previousColourNote(stickiness, liveColour, switchedAtMs, released));
+    notes.listenerAfter = describeActions(production.current, config.targetGroups);
     return {
       outcome: { status: 'succeeded', liveColour: idleColour, previousColour: liveColour, ...(taskDefinitionArn ? { taskDefinitionArn } : {}), rolledBack: false, ...(switchedAt ? { switchedAt } : {}) },
       notes,
@@ -162,8 +190,9 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
   } catch (error) {
     if (error instanceof DeploymentFailed) notes.events = error.events;
     const reason = errorMessage(error);
-    if (snapshot && live && idle) {
-      return rollBack(config, deps, { snapshot, live, idle, reason, error, notes, ...(taskDefinitionArn ? { taskDefinitionArn } : {}), ...(switchedAt ? { switchedAt } : {}) });
+    if (forward?.snapshot && live && idle) {
+      // Awaited here, inside the try: the lock is released (finally) only once the rollback is over.
+      return await rollBack(config, deps, { snapshot: forward.snapshot, live, idle, reason, error, notes, ...(taskDefinitionArn ? { taskDefinitionArn } : {}), ...(switchedAt ? { switchedAt } : {}) });
     }
     phase('settled');
     return {
@@ -177,93 +206,17 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
   }
 }
 
-interface RollbackContext {
-  snapshot: ListenerSnapshot;
-  live: Colour;
-  idle: Colour;
-  reason: string;
-  error: unknown;
-  notes: FlowResult['notes'];
-  taskDefinitionArn?: string;
-  switchedAt?: string;
-}
-
-async function rollBack(config: Config, deps: FlowDeps, ctx: RollbackContext): Promise<FlowResult> {
-  const { state, timeline, clock } = deps;
-  state.save(StateKey.Phase, 'rolling-back');
-  const cancelled = ctx.error instanceof Cancelled;
-  // Logged, not annotated: the step's one error annotation, after the restore, tells the whole story.
-  core.info(`${cancelled ? 'Cancelled' : 'Failed'}: ${ctx.reason}. Restoring traffic to ${ctx.live}.`);
-  try {
-    const ports = cancelled && deps.rescuePorts ? deps.rescuePorts() : deps.ports;
-    const restored = await timeline.run(`Roll back to ${ctx.live}`, () => restoreSnapshot(ports, config, ctx.snapshot, ctx.live, ctx.idle));
-    state.save(StateKey.Phase, 'settled');
-    ctx.notes.listenerAfter = describeActions(ctx.snapshot.actions, config.targetGroups);
-    recordStep(ctx.notes, clock.now(), splitFor(ctx.live, 100), 'rollback');
-    const when = new Date(clock.now()).toISOString();
-    return {
-      outcome: {
-        status: 'rolled-back',
-        liveColour: restored.live,
-        previousColour: ctx.live,
-        ...(ctx.taskDefinitionArn ? { taskDefinitionArn: ctx.taskDefinitionArn } : {}),
-        rolledBack: true,
-        rollbackReason: ctx.reason,
-        ...(ctx.switchedAt ? { switchedAt: ctx.switchedAt } : {}),
-      },
-      notes: ctx.notes,
-      error: new Error(`${ctx.reason}. Rolled back at ${when}: traffic is back on ${ctx.live} and ${config.stateParameter} = ${ctx.live}.`),
-      errorTitle: cancelled ? `Deploy cancelled; traffic is back on ${ctx.live}` : `Blue-green deploy rolled back to ${ctx.live}`,
-    };
-  } catch (rollbackError) {
-    const message = errorMessage(rollbackError);
-    // A RollbackFailed has already put traffic where healthy targets are; anything else leaves the
-    // snapshot in state, so post tries the restore again.
-    if (rollbackError instanceof RollbackFailed) state.save(StateKey.Phase, 'settled');
-    const live = rollbackError instanceof RollbackFailed && message.startsWith('Did not roll back') ? ctx.idle : undefined;
-    return {
-      outcome: {
-        status: 'failed',
-        ...(live ? { liveColour: live, previousColour: ctx.live } : {}),
-        ...(ctx.taskDefinitionArn ? { taskDefinitionArn: ctx.taskDefinitionArn } : {}),
-        rolledBack: false,
-        rollbackReason: ctx.reason,
-        ...(ctx.switchedAt ? { switchedAt: ctx.switchedAt } : {}),
-      },
-      notes: ctx.notes,
-      error: new RollbackFailed(`${ctx.reason}. Then the rollback failed: ${message}`),
-      errorTitle: 'Blue-green rollback FAILED: act now',
-    };
-  }
-}
-
-async function scaleDownPrevious(config: Config, deps: FlowDeps, previous: Colour, notes: string[]): Promise<void> {
-  const { clock, signal, ports } = deps;
-  if (config.scaleDownDelayMs > 0) {
-    core.info(`Waiting ${formatDurationInput(config.scaleDownDelayMs)} before scaling ${config.services[previous]} to 0.`);
-    try {
-      await clock.sleep(config.scaleDownDelayMs, signal);
-    } catch {
-      notes.push(`Cancelled before scaling ${config.services[previous]} down; it still runs and remains a rollback target.`);
-      return;
-    }
-  }
-  await ports.ecs.updateService(config.cluster, config.services[previous], { desiredCount: 0 });
-  notes.push(`Scaled ${config.services[previous]} (${previous}) to 0 tasks: it is no longer a rollback target until redeployed.`);
-  core.info(`Scaled ${config.services[previous]} to 0.`);
-}
-
-function planLines(config: Config, live: Colour, taskDefinition: string, desired: number): string[] {
+function planLines(config: Config, live: Colour, taskDefinition: string, desired: number, releaseIdle: boolean): string[] {
   const idle = otherColour(live);
   const steps = shiftSteps(config.trafficShift);
   return [
     `Live colour: ${live} (${config.services[live]}); deploy to ${idle} (${config.services[idle]}).`,
+    ...(releaseIdle ? [`Take ${idle} out of the production forward first: target-group stickiness may still hold clients on it.`] : []),
     `Task definition: ${taskDefinition}.`,
     `Update ${config.services[idle]} to it with ${desired} task(s); wait up to ${formatDurationInput(config.waitTimeoutMs)} for the rollout.`,
-    `Verify ${idle}: all targets healthy${config.health.url ? `, then ${config.health.healthyThreshold} consecutive passes of ${substituteColour(config.health.url, idle)}` : ''}.`,
+    `Verify ${idle}: all targets healthy${config.health.url ? `, then ${config.health.healthyThreshold} consecutive passes of ${substituteColour(config.health.url, idle)}` : ''}; at least as many tasks as ${live} wants.`,
     `Shift traffic to ${idle}: ${steps.map((p) => `${p}%`).join(' → ')}${config.trafficShift.kind === 'all-at-once' ? '' : `, ${formatDurationInput(config.trafficShift.waitMs)} between steps`}.`,
     `Record ${idle} in ${config.stateParameter}; bake for ${formatDurationInput(config.bakeTimeMs)} (${config.health.unhealthyThreshold} consecutive failures roll back${config.alarms.length ? `; alarms: ${config.alarms.join(', ')}` : ''}).`,
     ...(config.scaleDownPrevious ? [`Then scale ${config.services[live]} to 0 after ${formatDurationInput(config.scaleDownDelayMs)}.`] : []),
   ];
 }
-

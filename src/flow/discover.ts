@@ -18,6 +18,8 @@ export interface Discovery {
   record?: string;
   /** The parameter disagrees with the listener (or does not exist). */
   drift: boolean;
+  /** When the record was last written, if it agrees with the listener: the last time traffic moved. */
+  recordModifiedAt?: string;
 }
 
 export const trafficTarget = (config: Config): TrafficTarget =>
@@ -36,7 +38,8 @@ export async function discover(ports: AwsPorts, config: Config): Promise<Discove
   if (live !== 'split' && drift && record !== undefined) {
     warnDrift(record, live, config.stateParameter);
   }
-  return { target, actions, split, live, ...(record !== undefined ? { record } : {}), drift };
+  const modified = !drift && live !== 'split' ? parameter?.lastModified : undefined;
+  return { target, actions, split, live, ...(record !== undefined ? { record } : {}), drift, ...(modified ? { recordModifiedAt: modified } : {}) };
 }
 
 /** A deploy starts only from a listener that sends everything to one colour. */

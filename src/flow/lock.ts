@@ -11,7 +11,8 @@ import type { FlowDeps } from './context.js';
 import { shiftSteps } from './shift.js';
 
 export interface LockValue {
-  runId: string;
+  /** The holder's RunIdentity id: unique to one execution of the step (see inputs/run-identity.ts). */
+  id: string;
   holder: string;
   url?: string;
   acquiredAt: string;
@@ -20,7 +21,8 @@ export interface LockValue {
 
 export interface LockHandle {
   name: string;
-  runId: string;
+  /** The holder's id, as in LockValue. */
+  id: string;
 }
 
 /** The lock sits beside the state parameter, so one IAM resource pattern covers both. */
@@ -28,8 +30,10 @@ export const lockParameterName = (stateParameter: string): string => `${statePar
 
 function parseLock(raw: string): LockValue | undefined {
   try {
-    const value = JSON.parse(raw) as Partial<LockValue>;
-    if (typeof value.runId === 'string' && typeof value.expiresAt === 'string') return value as LockValue;
+    // `runId` is what versions before per-job ids wrote: such a lock is still honoured until it expires.
+    const value = JSON.parse(raw) as Partial<LockValue> & { runId?: unknown };
+    const id = typeof value.id === 'string' ? value.id : typeof value.runId === 'string' ? value.runId : undefined;
+    if (id !== undefined && typeof value.expiresAt === 'string') return { ...value, id } as LockValue;
   } catch {
     // fall through: an unreadable lock is reported as held by an unknown run
   }
@@ -47,7 +51,7 @@ export async function acquireLock(
   const name = lockParameterName(stateParameter);
   const now = clock.now();
   const mine: LockValue = {
-    runId: run.id,
+    id: run.id,
     holder: run.description,
     ...(run.url ? { url: run.url } : {}),
     acquiredAt: new Date(now).toISOString(),
@@ -57,23 +61,24 @@ export async function acquireLock(
   const description = 'Blue-green deployment lock (deleted when the run ends)';
 
   for (let attempt = 0; attempt < 2; attempt++) {
-    if (await ssm.putIfAbsent(name, serialized, description)) return { name, runId: run.id };
+    if (await ssm.putIfAbsent(name, serialized, description)) return { name, id: run.id };
     const existing = await ssm.get(name);
     if (!existing) continue; // released between our two calls: try once more
     const held = parseLock(existing.value);
-    if (held?.runId === run.id) return { name, runId: run.id }; // ours already (a retried step)
+    // Ours already: our own write took effect but its reply was lost, and the retry found it.
+    if (held?.id === run.id) return { name, id: run.id };
     const expired = held !== undefined && Date.parse(held.expiresAt) <= now;
     if (!expired) {
-      const who = held ? `${held.holder} (run ${held.runId}${held.url ? `, ${held.url}` : ''}) until ${held.expiresAt}` : `an unreadable value ${JSON.stringify(existing.value.slice(0, 200))}`;
+      const who = held ? `${held.holder} (lock id ${held.id}${held.url ? `, ${held.url}` : ''}) until ${held.expiresAt}` : `an unreadable value ${JSON.stringify(existing.value.slice(0, 200))}`;
       throw new LockHeld(
         `Another deployment holds the lock ${name}: ${who}. Wait for that run to finish; if it is dead and the lock has no expiry, delete it with 'aws ssm delete-parameter --name ${name}', or set 'lock: false' for this run.`,
       );
     }
     await ssm.put(name, serialized, description);
     const readBack = await ssm.get(name);
-    if (readBack && parseLock(readBack.value)?.runId === run.id) {
-      warnLockTakeover(`${held.holder} (run ${held.runId}, expired ${held.expiresAt}; lock ${name})`);
-      return { name, runId: run.id, tookOver: held };
+    if (readBack && parseLock(readBack.value)?.id === run.id) {
+      warnLockTakeover(`${held.holder} (lock id ${held.id}, expired ${held.expiresAt}; lock ${name})`);
+      return { name, id: run.id, tookOver: held };
     }
     throw new LockHeld(`Another run took over the expired lock ${name} at the same moment; try again when it has finished.`);
   }
@@ -84,7 +89,7 @@ export async function acquireLock(
 export async function releaseLock(ssm: SsmPort, handle: LockHandle): Promise<void> {
   const existing = await ssm.get(handle.name);
   if (!existing) return;
-  if (parseLock(existing.value)?.runId !== handle.runId) {
+  if (parseLock(existing.value)?.id !== handle.id) {
     core.info(`Lock ${handle.name} now belongs to another run; leaving it.`);
     return;
   }
@@ -99,13 +104,26 @@ export function lockTtlMs(config: Config): number {
   return 2 * config.waitTimeoutMs + shiftWaits + config.bakeTimeMs + config.scaleDownDelayMs + 30 * 60_000;
 }
 
-/** Takes the run's lock (unless `lock: false` or a dry run) and records it for post; notes a takeover. */
+/**
+ * Takes the run's lock (unless `lock: false` or a dry run); notes a takeover. What is about to be
+ * acquired is recorded for post *before* the write: a write that takes effect while its reply is lost
+ * would otherwise leave a lock that nobody knows to release (release checks the id, so recording a
+ * lock we never got is harmless).
+ */
 export async function holdLock(config: Config, deps: FlowDeps, notes: string[]): Promise<LockHandle | undefined> {
   if (!config.lock || config.dryRun) return undefined;
-  const lock = await deps.timeline.run('Lock', () => acquireLock(deps.ports.ssm, config.stateParameter, config.run, lockTtlMs(config), deps.clock));
-  saveJson(deps.state, StateKey.Lock, { name: lock.name, runId: lock.runId });
+  const handle: LockHandle = { name: lockParameterName(config.stateParameter), id: config.run.id };
+  saveJson(deps.state, StateKey.Lock, handle);
+  let lock: Awaited<ReturnType<typeof acquireLock>>;
+  try {
+    lock = await deps.timeline.run('Lock', () => acquireLock(deps.ports.ssm, config.stateParameter, config.run, lockTtlMs(config), deps.clock));
+  } catch (error) {
+    // Someone else's lock: nothing of ours to release. Any other failure may have left ours behind.
+    if (error instanceof LockHeld) deps.state.save(StateKey.Lock, '');
+    throw error;
+  }
   if (lock.tookOver) notes.push(`Took over an expired deployment lock (${lock.name}).`);
-  return { name: lock.name, runId: lock.runId };
+  return handle;
 }
 
 /** Releases the run's lock at the end of main; a failure only warns, since post tries again. */

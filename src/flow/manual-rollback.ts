@@ -1,15 +1,20 @@
-// `mode: rollback`: put traffic back on the other colour without redeploying: check that colour's
-// targets and health URL, flip the listener, record it. Also the way out of a listener left split.
+// `mode: rollback`: put traffic back on the other colour without redeploying: check the pair, make sure
+// that colour can carry the load, check its targets and health URL, flip the listener, record it. Also
+// the way out of a listener left split by a dead run.
 import * as core from '@actions/core';
 import { errorMessage, HealthCheckFailed, UnsafeListenerState } from '../errors.js';
 import { announceSwitch } from '../report/annotations.js';
-import { saveJson, StateKey } from '../state.js';
-import { describeActions } from '../traffic.js';
-import { isColour, otherColour, type Colour, type Config, type ListenerSnapshot } from '../types.js';
+import { StateKey } from '../state.js';
+import { describeActions, withSplit } from '../traffic.js';
+import { isColour, otherColour, type Colour, type Config } from '../types.js';
+import { ensureCapacity } from './capacity.js';
 import { newNotes, recordStep, type FlowDeps, type FlowResult } from './context.js';
 import { discover } from './discover.js';
+import { ProductionForward } from './forward.js';
 import { holdLock, letGoOfLock } from './lock.js';
-import { applySplit, confirmActions, splitFor } from './shift.js';
+import { checkPair } from './pair-check.js';
+import { splitFor, writeActions } from './shift.js';
+import { stickinessOf, withoutTargetGroup } from './stickiness.js';
 import { pointTestListener } from './test-listener.js';
 import { verifyColour } from './verify.js';
 
@@ -17,10 +22,10 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
   const { ports, clock, state, timeline } = deps;
   const notes = newNotes();
   state.save(StateKey.Phase, 'started');
+  await timeline.run('Check the pair', () => checkPair(ports, config));
   const lock = await holdLock(config, deps, notes.notes);
-  let snapshot: ListenerSnapshot | undefined;
+  let forward: ProductionForward | undefined;
   let from: Colour | undefined;
-  let to: Colour | undefined;
   let recorded: string | undefined;
   let wasSplit = false;
   try {
@@ -40,6 +45,7 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
         notes,
       };
     }
+    let to: Colour;
     if (found.live === 'split') {
       wasSplit = true;
       // A run died mid-shift: the record still names the colour that was live before it.
@@ -68,37 +74,43 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
       );
     }
     if (config.dryRun) {
-      notes.plan = [`Check ${target}'s targets and health URL, then move all traffic from ${source} to ${target} and record ${target}.`];
+      notes.plan = [`Make sure ${target} runs as many tasks as ${source} wants, check its targets and health URL, then move all traffic from ${source} to ${target} and record ${target}.`];
       core.info(`Dry run: would roll back from ${source} to ${target}.`);
-      return { outcome: { status: 'no-op', liveColour: source, previousColour: source, rolledBack: false }, notes };
+      return { outcome: { status: 'no-op', ...(wasSplit ? {} : { liveColour: source, previousColour: source }), rolledBack: false }, notes };
     }
 
-    let current = found.actions;
-    const takeSnapshot = () => {
-      snapshot ??= { target: found.target, actions: found.actions, takenAt: new Date(clock.now()).toISOString() };
-      saveJson(state, StateKey.Snapshot, snapshot);
-    };
+    const production = new ProductionForward(ports.elb, found.target, found.actions, config.targetGroups, wasSplit ? target : source, {
+      clock,
+      state,
+      what: `${target} was being checked`,
+    });
+    forward = production;
     state.save(StateKey.Phase, 'verifying');
     await timeline.run(`Verify ${target}`, async () => {
       await verifyColour(config, deps, target, {
         minHealthy: 1,
         onUnused: async () => {
-          takeSnapshot();
-          current = await applySplit(ports.elb, found.target, current, config.targetGroups, splitFor(target, found.split[target]));
+          await production.apply(splitFor(target, found.split[target]));
         },
       });
+      await ensureCapacity(config, deps, target, source);
     });
 
     state.save(StateKey.Phase, 'shifting');
     await timeline.run(`Move traffic to ${target}`, async () => {
-      takeSnapshot();
-      current = await applySplit(ports.elb, found.target, current, config.targetGroups, splitFor(target, 100));
+      if (!production.snapshot) await production.settle();
+      // With target-group stickiness on, clients bound to the colour we leave would stay there whatever
+      // the weights: the forward lists only the colour we roll back to, so they move at once.
+      const allOnTarget = withSplit(production.current, config.targetGroups, splitFor(target, 100));
+      const desired = stickinessOf(production.current) ? withoutTargetGroup(allOnTarget, config.targetGroups[source]) : allOnTarget;
+      production.current = await writeActions(ports.elb, found.target, desired, config.targetGroups);
       await ports.ssm.put(config.stateParameter, target, 'Live colour of the blue-green pair');
     });
     state.save(StateKey.Phase, 'settled');
     const switchedAt = new Date(clock.now()).toISOString();
     recordStep(notes, clock.now(), splitFor(target, 100), 'manual rollback');
-    notes.listenerAfter = describeActions(current, config.targetGroups);
+    notes.listenerAfter = describeActions(production.current, config.targetGroups);
+    if (stickinessOf(production.current)) notes.notes.push(`Target-group stickiness is on: ${source} was taken out of the production forward, so the clients bound to it moved to ${target} at once.`);
     announceSwitch(source, target, splitFor(target, 100));
     if (config.testListenerArn) await pointTestListener(ports.elb, config, source);
     return {
@@ -108,12 +120,12 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
   } catch (error) {
     let reason = errorMessage(error);
     let live: Colour | undefined = wasSplit ? undefined : from;
+    const snapshot = forward?.snapshot;
     let restored = !snapshot;
     if (snapshot) {
       // Nothing here was a deploy: put the listener and the record back exactly as they were.
       try {
-        await ports.elb.writeActions(snapshot.target, snapshot.actions);
-        await confirmActions(ports.elb, snapshot.target, snapshot.actions, config.targetGroups);
+        await writeActions(ports.elb, snapshot.target, snapshot.actions, config.targetGroups);
         if (recorded !== undefined) await ports.ssm.put(config.stateParameter, recorded);
         restored = true;
       } catch (restoreError) {

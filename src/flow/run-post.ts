@@ -3,9 +3,9 @@
 import * as core from '@actions/core';
 import { createRestorePorts } from '../aws/clients.js';
 import type { RestorePorts } from '../aws/ports.js';
-import { failStep } from '../report/annotations.js';
+import { oneLine } from '../report/format.js';
 import { readJson, runnerState, StateKey, type PostContext, type StateStore } from '../state.js';
-import { post } from './post.js';
+import { post, POST_TITLES } from './post.js';
 
 export interface PostOverrides {
   ports?: (context: PostContext) => RestorePorts;
@@ -21,7 +21,7 @@ export async function runPost(overrides: PostOverrides = {}): Promise<void> {
   }
   const ports = overrides.ports ? overrides.ports(context) : createRestorePorts(context.region);
   const result = await post(context, ports, state);
-  if (result.failure) {
-    failStep(result.failure, result.restored ? 'Post step restored traffic' : 'Post step could not restore traffic');
-  }
+  // An error annotation, not a failed step: post acts only when main did not finish, and main's step
+  // has failed already; post's own exit code stays 0 (its tidy-up never turns a job red).
+  if (result.failure) core.error(oneLine(result.failure), { title: POST_TITLES[result.outcome ?? 'not-restored'] });
 }

@@ -3,11 +3,12 @@ import * as core from '@actions/core';
 import { createAwsPorts } from '../aws/clients.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { systemClock } from '../clock.js';
-import { Cancelled, errorMessage } from '../errors.js';
+import { Cancelled, errorMessage, InputError } from '../errors.js';
 import { checkHealthCheckHosts } from '../health/preflight.js';
 import { createHttpProbe, type Probe } from '../health/probe.js';
 import { readConfig } from '../inputs.js';
 import { failStep } from '../report/annotations.js';
+import { describeConfig } from '../report/configuration.js';
 import { setOutputs } from '../report/outcome.js';
 import { writeSummary } from '../report/summary.js';
 import { Timeline } from '../report/timeline.js';
@@ -15,6 +16,8 @@ import { runnerState, saveJson, StateKey, type PostContext, type StateStore } fr
 import type { Clock, Config } from '../types.js';
 import type { FlowDeps, FlowResult } from './context.js';
 import { deploy } from './deploy.js';
+import { trafficTarget } from './discover.js';
+import { whereTrafficIs } from './restore.js';
 import { manualRollback } from './manual-rollback.js';
 import { status } from './status.js';
 
@@ -43,8 +46,21 @@ export async function runMain(overrides: Overrides = {}): Promise<FlowResult | u
     core.setFailed(errorMessage(error));
     return undefined;
   }
-  const state = overrides.state ?? runnerState;
-  saveJson(state, StateKey.Context, { region: config.region, targetGroups: config.targetGroups, stateParameter: config.stateParameter } satisfies PostContext);
+  core.startGroup('Configuration');
+  for (const line of describeConfig(config)) core.info(line);
+  core.endGroup();
+  // The runner's state is write-only in main (core.getState reads what post is given), so main keeps
+  // the last phase it saved itself: it decides whether main ends 'done' or leaves work for post.
+  const store = overrides.state ?? runnerState;
+  let lastPhase: string | undefined;
+  const state: StateStore = {
+    save: (key, value) => {
+      if (key === StateKey.Phase) lastPhase = value;
+      store.save(key, value);
+    },
+    get: (key) => store.get(key),
+  };
+  saveJson(state, StateKey.Context, { region: config.region, targetGroups: config.targetGroups, stateParameter: config.stateParameter, target: trafficTarget(config) } satisfies PostContext);
   const clock = overrides.clock ?? systemClock;
   const controller = new AbortController();
   const signals = overrides.signals ?? process;
@@ -72,8 +88,13 @@ export async function runMain(overrides: Overrides = {}): Promise<FlowResult | u
     const flow = { deploy, rollback: manualRollback, status }[config.mode];
     result = await flow(config, deps);
   } catch (error) {
-    // Errors before anything changed (lock held, bad listener, missing service).
-    result = { outcome: { status: 'failed', rolledBack: false }, notes: { notes: [], trafficSteps: [] }, error: error instanceof Error ? error : new Error(String(error)) };
+    // Errors before anything changed (pair check, lock held, bad listener, missing service): main is
+    // done with traffic, and the outputs still say where it is, read back (empty when AWS cannot say).
+    if (lastPhase === undefined || lastPhase === 'started' || lastPhase === 'locked') state.save(StateKey.Phase, 'settled');
+    // A bad input (a health-check host that does not resolve) stops before any AWS call, and stays so.
+    const live = error instanceof InputError ? undefined : await whereTrafficIs(deps.ports, trafficTarget(config), config.targetGroups);
+    const colour = live === 'blue' || live === 'green' ? { liveColour: live, previousColour: live } : {};
+    result = { outcome: { status: 'failed', ...colour, rolledBack: false }, notes: { notes: [], trafficSteps: [] }, error: error instanceof Error ? error : new Error(String(error)) };
   } finally {
     for (const [name, handler] of Object.entries(handlers)) signals.off(name, handler);
   }
@@ -92,5 +113,8 @@ export async function runMain(overrides: Overrides = {}): Promise<FlowResult | u
   if (result.error) {
     failStep(result.error.message, result.errorTitle ?? 'Blue-green deploy failed');
   }
+  // Outputs, summary and annotation are written: post can tell this apart from a main killed after
+  // settling. A phase left unsettled (a rollback that could not finish) stays, for post to finish.
+  if (lastPhase === undefined || lastPhase === 'settled') state.save(StateKey.Phase, 'done');
   return result;
 }

@@ -3,7 +3,7 @@ import * as core from '@actions/core';
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ElbPort } from '../aws/ports.js';
 import { UnsafeListenerState } from '../errors.js';
-import { describeActions, sameActions, withSplit } from '../traffic.js';
+import { describeActions, identicalActions, withSplit } from '../traffic.js';
 import type { Colour, TrafficShift, TrafficSplit, TrafficTarget } from '../types.js';
 
 /** The new colour's percentage after each step; the last is always 100. */
@@ -18,6 +18,9 @@ export function shiftSteps(shift: TrafficShift): number[] {
 export const splitFor = (to: Colour, percent: number): TrafficSplit =>
   to === 'blue' ? { blue: percent, green: 100 - percent } : { green: percent, blue: 100 - percent };
 
+/** How a listener or rule is named in the log: the test listener must never read like production. */
+export const targetLabel = (target: TrafficTarget): string => (target.kind === 'rule' ? 'Rule' : 'Listener');
+
 /** Writes `split` into `current` (only the forward's target groups change) and confirms it took. */
 export async function applySplit(
   elb: ElbPort,
@@ -25,20 +28,31 @@ export async function applySplit(
   current: Action[],
   targetGroups: Record<Colour, string>,
   split: TrafficSplit,
+  label = targetLabel(target),
 ): Promise<Action[]> {
-  const desired = withSplit(current, targetGroups, split);
+  return writeActions(elb, target, withSplit(current, targetGroups, split), targetGroups, label);
+}
+
+/** Writes the actions and confirms them by reading back. */
+export async function writeActions(elb: ElbPort, target: TrafficTarget, desired: Action[], targetGroups: Record<Colour, string>, label = targetLabel(target)): Promise<Action[]> {
   await elb.writeActions(target, desired);
-  return confirmActions(elb, target, desired, targetGroups);
+  return confirmActions(elb, target, desired, targetGroups, label);
 }
 
 /** Reads the actions back; a listener that does not say what we wrote is not switched. */
-export async function confirmActions(elb: ElbPort, target: TrafficTarget, desired: Action[], targetGroups?: Record<Colour, string>): Promise<Action[]> {
+export async function confirmActions(
+  elb: ElbPort,
+  target: TrafficTarget,
+  desired: Action[],
+  targetGroups?: Record<Colour, string>,
+  label = targetLabel(target),
+): Promise<Action[]> {
   const readBack = await elb.readActions(target);
-  if (!sameActions(readBack, desired)) {
+  if (!identicalActions(readBack, desired)) {
     throw new UnsafeListenerState(
-      `After the change the ${target.kind} ${target.arn} reads '${describeActions(readBack, targetGroups)}', not the '${describeActions(desired, targetGroups)}' that was written.`,
+      `After the change the ${label.toLowerCase()} ${target.arn} reads '${describeActions(readBack, targetGroups)}', not the '${describeActions(desired, targetGroups)}' that was written.`,
     );
   }
-  core.info(`${target.kind === 'rule' ? 'Rule' : 'Listener'} now: ${describeActions(readBack, targetGroups)}`);
+  core.info(`${label} now: ${describeActions(readBack, targetGroups)}`);
   return readBack;
 }

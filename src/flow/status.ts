@@ -2,9 +2,10 @@
 import * as core from '@actions/core';
 import type { AwsPorts } from '../aws/ports.js';
 import { describeActions } from '../traffic.js';
-import { COLOURS, otherColour, type Config } from '../types.js';
+import { COLOURS, type Config } from '../types.js';
 import { newNotes, type FlowDeps, type FlowResult } from './context.js';
 import { discover } from './discover.js';
+import { findPairProblems } from './pair-check.js';
 import { describeTargets, healthyCount } from './target-health.js';
 
 async function describeColour(ports: AwsPorts, config: Config, colour: 'blue' | 'green') {
@@ -23,6 +24,9 @@ async function describeColour(ports: AwsPorts, config: Config, colour: 'blue' | 
 export async function status(config: Config, deps: FlowDeps): Promise<FlowResult> {
   const { ports, timeline } = deps;
   const notes = newNotes();
+  // Status reports what is wrong rather than failing on it: it is what a person runs to find out.
+  const problems = await timeline.run('Check the pair', () => findPairProblems(ports, config));
+  notes.notes.push(...problems);
   const found = await timeline.run('Discover', () => discover(ports, config));
   const colours = await timeline.run('Describe services', () => Promise.all(COLOURS.map((c) => describeColour(ports, config, c))));
   notes.listenerBefore = describeActions(found.actions, config.targetGroups);
@@ -39,7 +43,8 @@ export async function status(config: Config, deps: FlowDeps): Promise<FlowResult
   return {
     outcome: {
       status: 'no-op',
-      ...(live ? { liveColour: live, previousColour: otherColour(live) } : {}),
+      // previous-color is, in every mode, the colour that served all traffic when the run started.
+      ...(live ? { liveColour: live, previousColour: live } : {}),
       ...(liveInfo ? { taskDefinitionArn: liveInfo.taskDefinitionArn } : {}),
       rolledBack: false,
     },

@@ -2,6 +2,7 @@
 import * as core from '@actions/core';
 import type { ElbPort, TargetHealth } from '../aws/ports.js';
 import { HealthCheckFailed } from '../errors.js';
+import { Heartbeat, timeLeft } from '../report/heartbeat.js';
 import type { Clock, Colour } from '../types.js';
 
 /**
@@ -36,6 +37,7 @@ export interface TargetGateOptions {
 /** Resolves when every target that is not draining is healthy and there are at least minHealthy of them. */
 export async function waitForHealthyTargets(opts: TargetGateOptions): Promise<TargetHealth[]> {
   const pollMs = opts.pollMs ?? TARGET_HEALTH_POLL_MS;
+  const heartbeat = new Heartbeat(opts.clock);
   let attached = false;
   let last = '';
   for (;;) {
@@ -49,7 +51,12 @@ export async function waitForHealthyTargets(opts: TargetGateOptions): Promise<Ta
       attached = true;
       await opts.onUnused();
     }
-    if (seen !== last) core.info(`${opts.colour} targets: ${seen}`);
+    if (seen !== last) {
+      core.info(`${opts.colour} targets: ${seen}`);
+      heartbeat.reset();
+    } else {
+      heartbeat.beat(() => `${opts.colour} targets still: ${seen} (need ${opts.minHealthy} healthy; ${timeLeft(opts.deadline, opts.clock.now())})`);
+    }
     last = seen;
     if (opts.clock.now() + pollMs > opts.deadline) {
       throw new HealthCheckFailed(

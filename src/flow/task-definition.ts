@@ -13,6 +13,15 @@ export interface ResolvedTaskDefinition {
   register?: RegisterTaskDefinitionCommandInput;
   /** One line for the plan and the summary. */
   description: string;
+  /** `container=image` of every container: what the summary names when the release fails. */
+  images: string[];
+}
+
+/** `container=image` per container of a task definition (described or about to be registered). */
+export function containerImages(taskDefinition: { containerDefinitions?: { name?: string; image?: string }[] } | Record<string, unknown>): string[] {
+  const containers = (taskDefinition as { containerDefinitions?: unknown }).containerDefinitions;
+  if (!Array.isArray(containers)) return [];
+  return containers.map((c: { name?: unknown; image?: unknown }) => `${typeof c.name === 'string' ? c.name : '?'}=${typeof c.image === 'string' ? c.image : '?'}`);
 }
 
 // Fields DescribeTaskDefinition returns that RegisterTaskDefinition does not accept.
@@ -30,20 +39,20 @@ export async function resolveTaskDefinition(ecs: EcsPort, config: Config, liveTa
   if (source.kind === 'file') {
     const parsed = loadTaskDefinitionFile(source.path);
     const rendered = containerName && image ? renderImage(parsed, containerName, image) : parsed;
-    return { register: toRegisterInput(rendered), description: `${source.path}${image ? ` with ${containerName}=${image}` : ''} (new revision)` };
+    return { register: toRegisterInput(rendered), description: `${source.path}${image ? ` with ${containerName}=${image}` : ''} (new revision)`, images: containerImages(rendered) };
   }
   const reference = source.kind === 'reference' ? source.value : liveTaskDefinitionArn;
   const label = source.kind === 'reference' ? reference : `the live service's ${liveTaskDefinitionArn}`;
   if (!(containerName && image)) {
     // A reference without a new image deploys that revision as it is: no new registration.
-    const described = source.kind === 'reference' ? await ecs.describeTaskDefinition(reference) : undefined;
-    const arn = described?.taskDefinitionArn ?? reference;
-    return { arn, description: label };
+    const described = await ecs.describeTaskDefinition(reference);
+    const arn = described.taskDefinitionArn ?? reference;
+    return { arn, description: label, images: containerImages(described) };
   }
   const described = await ecs.describeTaskDefinition(reference);
   const rendered = renderImage(described as Record<string, unknown>, containerName, image);
   core.debug(`Rendering ${image} into container ${containerName} of ${described.taskDefinitionArn}`);
-  return { register: toRegisterInput(rendered), description: `${label} with ${containerName}=${image} (new revision)` };
+  return { register: toRegisterInput(rendered), description: `${label} with ${containerName}=${image} (new revision)`, images: containerImages(rendered) };
 }
 
 /** Registers when needed; returns the ARN the idle service will run. */

@@ -1,7 +1,7 @@
 // Checks across inputs: each is valid alone, but together they must describe one blue-green pair
 // behind one ALB in one region.
 import { InputError } from '../errors.js';
-import type { TaskDefinitionSource } from '../types.js';
+import type { Mode, TaskDefinitionSource } from '../types.js';
 import {
   partitionOf,
   ruleBelongsToListener,
@@ -12,6 +12,7 @@ import {
   type TargetGroupArn,
 } from './aws-resources.js';
 import type { InputName, InputReader } from './contract.js';
+import { COLOR_PLACEHOLDER } from './health.js';
 import { containerListing, containerNames, loadTaskDefinitionFile } from './task-definition.js';
 
 export function checkServices(inputs: InputReader, cluster?: EcsResource, blue?: EcsResource, green?: EcsResource): void {
@@ -107,4 +108,21 @@ export function checkImageRendering(
       inputs.report(new InputError('container-name', containerName, `${containerListing(names)} (${taskDefinition.path})`));
     }
   }
+}
+
+/**
+ * The pre-switch check must look at the colour being checked. A URL with neither `{color}` nor a test
+ * listener to go through reaches whatever production serves — the live colour — so it would pass for
+ * any release however broken. Only the modes that verify a colour before moving traffic use it.
+ */
+export function checkProbeSeesTarget(inputs: InputReader, mode: Mode | undefined, url: string | undefined, testListener: ListenerArn | undefined): void {
+  if (mode === 'status' || url === undefined || url.includes(COLOR_PLACEHOLDER) || testListener) return;
+  inputs.report(
+    new InputError(
+      'health-check-url',
+      url,
+      `a URL that reaches only the colour being checked: without ${COLOR_PLACEHOLDER} and without test-listener-arn it reaches what production serves, the live colour, and would pass for any release. ` +
+        `Put ${COLOR_PLACEHOLDER} in it (e.g. https://${COLOR_PLACEHOLDER}.internal.example.com/health, an address per colour), or set test-listener-arn and give the test listener's address here`,
+    ),
+  );
 }

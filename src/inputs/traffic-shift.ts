@@ -19,6 +19,10 @@ export function parseTrafficShift(input: string, value: string): TrafficShift {
   if (percent < 1 || percent > 99) {
     throw new InputError(input, value, `a ${kind} percent from 1 to 99 (the share the new colour gets per step)`);
   }
+  if (/^\d+(?:\.\d+)?$/.test(waitText.trim()) && Number(waitText) !== 0) {
+    const n = waitText.trim();
+    throw new InputError(input, value, `a wait with a unit after the percent (a bare number is ambiguous): '${kind} ${percent}% ${n}s' or '${kind} ${percent}% ${n}m'`);
+  }
   let waitMs: number;
   try {
     waitMs = parseDuration(input, waitText);

@@ -46,6 +46,8 @@ export interface Report {
   services?: ServiceStatus[];
   /** ECS events on a failed rollout, newest first. */
   events?: string[];
+  /** The release this run deployed: named in the summary when it failed or was rolled back. */
+  release?: { description: string; images: string[]; taskDefinitionArn?: string };
 }
 
 const STATUS_EMOJI: Record<DeployStatus, string> = {
@@ -87,18 +89,25 @@ function outcomeParagraph(report: Report): string {
     if (!live) return `The live colour could not be determined.${reason}`;
     return `${bold(live)} is live${runs}; ${bold(otherColour(live))} is idle.`;
   }
+  const failedRelease = report.release ? ` **Failed release:** ${releaseLine(report.release)}.` : '';
   switch (o.status) {
     case 'succeeded':
       if (report.mode === 'rollback') return `Rolled back on request: ${live ? bold(live) : 'the other colour'} is live again${was}${runs}.${switched}`;
       return `${live ? bold(live) : 'The new colour'} is live${was}${runs}.${switched}`;
     case 'rolled-back':
-      return `The deploy was rolled back: traffic is back on ${live ? bold(live) : 'the previous colour'}.${reason}`;
+      return `The deploy was rolled back: traffic is back on ${live ? bold(live) : 'the previous colour'}.${reason}${failedRelease}`;
     case 'failed':
-      return `The deploy failed; ${live ? `${bold(live)} is live` : 'the live colour is unknown'}.${reason}`;
+      return `The ${report.mode === 'rollback' ? 'rollback' : 'deploy'} failed; ${live ? `${bold(live)} is live` : 'the live colour is unknown'}.${reason}${report.mode === 'deploy' ? failedRelease : ''}`;
     case 'no-op':
       if (report.plan) return `Dry run: nothing was changed.${live ? ` ${bold(live)} is live${runs}.` : ''}`;
       return `Nothing to do${live ? `: ${bold(live)} is live${runs}` : ''}.${reason}`;
   }
+}
+
+/** `arn:…:task-definition/shop:7` (app=shop:7) — or the plan's description when nothing was registered yet. */
+function releaseLine(release: NonNullable<Report['release']>): string {
+  const images = release.images.length > 0 ? ` (${release.images.map(code).join(', ')})` : '';
+  return `${release.taskDefinitionArn ? code(release.taskDefinitionArn) : text(oneLine(release.description))}${images}`;
 }
 
 function timelineTable(records: PhaseRecord[]): string[] {

@@ -1,0 +1,118 @@
+// Target-group stickiness on the production forward (ForwardConfig.TargetGroupStickinessConfig).
+//
+// What AWS does, and the sandbox models (sandbox/elb/routing.ts): the ALB binds a client to the target
+// group it first sent it to (cookie AWSALBTG) for DurationSeconds from that moment, and keeps sending
+// it there whatever the weights — weight 0 included, and with 503s when the group has nothing to send
+// to — as long as the forward lists that group. A forward can only send to the groups it lists, so a
+// group taken out of the forward loses its clients at once: they are routed by weight again.
+// (AWS re:Post "ALB to automatically redirect traffic"; Argo Rollouts #2726; AWS Prescriptive Guidance,
+// "target group stickiness": the binding ends after the duration although the client keeps asking.)
+//
+// What the action makes of it:
+// - a colour's clients can only have been bound while it had weight: they are all gone by the time its
+//   traffic last moved away (the record's last write, which follows every such move) + the duration;
+// - an idle colour that may still hold clients is taken out of the production forward before it is
+//   redeployed, and is not added back (not even at weight 0 for health checks) before it has passed;
+// - a rollback lists only the colour it restores, so clients bound to the failed colour move at once;
+// - the previous colour keeps its clients after a successful switch (it is healthy and unchanged), until
+//   a scale-down or the next deploy takes it out of the forward first.
+import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { UnsafeListenerState } from '../errors.js';
+import { findForwardAction, forwardTargets } from '../traffic.js';
+import type { Colour } from '../types.js';
+
+export interface Stickiness {
+  durationMs: number;
+}
+
+/** The forward's target-group stickiness, when it is on. */
+export function stickinessOf(actions: readonly Action[]): Stickiness | undefined {
+  const forward = actions.find((a) => a.Type === 'forward');
+  const config = forward?.ForwardConfig?.TargetGroupStickinessConfig;
+  if (!config?.Enabled) return undefined;
+  return { durationMs: (config.DurationSeconds ?? 0) * 1000 };
+}
+
+/** True when the forward lists the group, whatever its weight. */
+export function lists(actions: readonly Action[], targetGroupArn: string): boolean {
+  const forward = actions.find((a) => a.Type === 'forward');
+  if (!forward) return false;
+  try {
+    return forwardTargets(forward).some((t) => t.targetGroupArn === targetGroupArn);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A copy of `actions` whose forward no longer lists `targetGroupArn` (everything else unchanged). The
+ * group must carry no weight: taking it out moves only the clients stickiness binds to it.
+ */
+export function withoutTargetGroup(actions: readonly Action[], targetGroupArn: string): Action[] {
+  const { index, action } = findForwardAction(actions);
+  const targets = forwardTargets(action);
+  const leaving = targets.filter((t) => t.targetGroupArn === targetGroupArn);
+  if (leaving.length === 0) return structuredClone(actions) as Action[];
+  if (leaving.some((t) => t.weight > 0)) {
+    throw new UnsafeListenerState(`Cannot take ${targetGroupArn} out of the forward: it still carries traffic (weight ${leaving.map((t) => t.weight).join('+')}).`);
+  }
+  const copy = structuredClone(actions) as Action[];
+  const forward = copy[index] as Action;
+  delete forward.TargetGroupArn;
+  forward.ForwardConfig = {
+    ...forward.ForwardConfig,
+    TargetGroups: targets.filter((t) => t.targetGroupArn !== targetGroupArn).map((t) => ({ TargetGroupArn: t.targetGroupArn, Weight: t.weight })),
+  };
+  return copy;
+}
+
+/**
+ * Until when clients may be bound to a colour that carries no traffic now: the last time traffic moved
+ * away from it plus the duration. `lastMovedAt` is the record's last write (every move of the action
+ * writes the record right after the listener); unknown (no record) counts as now.
+ */
+export function boundUntil(stickiness: Stickiness, lastMovedAt: string | undefined, now: number): number {
+  const moved = lastMovedAt === undefined ? NaN : Date.parse(lastMovedAt);
+  return (Number.isFinite(moved) ? Math.min(moved, now) : now) + stickiness.durationMs;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+
+/**
+ * Before a deploy touches the idle colour: may clients still be bound to it? If so, it must be taken
+ * out of the production forward before it is redeployed (`release`), and it can only be health-checked
+ * through the test listener — adding it back to production, even at weight 0, would hand those clients a
+ * version that has not passed yet. Without a test listener that is refused, before anything changes.
+ */
+export function planIdleRelease(
+  actions: readonly Action[],
+  idle: Colour,
+  targetGroups: Record<Colour, string>,
+  lastMovedAt: string | undefined,
+  hasTestListener: boolean,
+  now: number,
+  recordName: string,
+): { until: number; release: boolean } | undefined {
+  const stickiness = stickinessOf(actions);
+  if (!stickiness) return undefined;
+  const until = boundUntil(stickiness, lastMovedAt, now);
+  if (now >= until) return undefined;
+  if (!hasTestListener) {
+    throw new UnsafeListenerState(
+      `Not deploying to ${idle}: target-group stickiness (${seconds(stickiness.durationMs)}) on the production forward may still hold clients on ${idle} until ${iso(until)} ` +
+        `(${lastMovedAt ? `traffic last moved at ${lastMovedAt}, when ${recordName} was written` : `${recordName} did not say when traffic last moved, so the duration counts from now`}). ` +
+        `Without test-listener-arn, ${idle} could only be health-checked by adding it back to the production forward, which would hand those clients a version that has not passed its checks. ` +
+        `Set test-listener-arn (${idle} is then checked through it and joins production only after it passed), wait until ${iso(until)}, or turn target-group stickiness off.`,
+    );
+  }
+  return { until, release: lists(actions, targetGroups[idle]) };
+}
+
+/** The summary's line after a switch with stickiness on: how long the previous colour keeps clients. */
+export function previousColourNote(stickiness: Stickiness, previous: Colour, switchedAt: number, released: boolean): string {
+  return released
+    ? `Target-group stickiness (${seconds(stickiness.durationMs)}) is on: ${previous} was taken out of the production forward before it was scaled down, so the clients bound to it moved to the new colour at once.`
+    : `Target-group stickiness (${seconds(stickiness.durationMs)}) is on: clients bound to ${previous} before the switch may stay on ${previous} until ${iso(switchedAt + stickiness.durationMs)}. ` +
+        `Keep ${previous} running and unchanged until then; a scale-down or the next deploy of this action takes it out of the production forward first.`;
+}
