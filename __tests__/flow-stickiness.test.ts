@@ -121,6 +121,14 @@ describe('deploy with target-group stickiness', () => {
     expect(aws.count('ecs.updateService')).toBe(0);
   });
 
+  it('says so in a dry run too, changing nothing', async () => {
+    const aws = new FakeAws({ listenerActions: [sticky({ blue: 100, green: 0 })], record: 'green' });
+    const h = await harness({ aws, config: { dryRun: true } });
+    const result = await settle(deploy(h.config, h.deps));
+    expect(result.error).toBeInstanceOf(UnsafeListenerState);
+    expect(aws.mutations()).toEqual([]);
+  });
+
   it('rolls back without the failed colour listed, so clients bound to it move back at once, and keeps the setting', async () => {
     const aws = new FakeAws({ listenerActions: [sticky({ blue: 100, green: 0 })] });
     movedAgo(aws, 2 * HOUR_S * 1000);

@@ -129,6 +129,8 @@ describe('an AWS endpoint that is not there', () => {
     const errors = annotations(run, 'error').filter((a) => a.step === 'main');
     expect(errors).toHaveLength(1);
     expect(errors[0]?.message).toMatch(/Could not reach AWS (SSM|ELBv2|ECS)/);
+    // The AWS operation, as IAM names it, not the adapter's method.
+    expect(errors[0]?.message).toMatch(/ for (ssm|ecs|elasticloadbalancing):[A-Z][A-Za-z]+: /);
     expect(errors[0]?.message).toContain(`AWS_ENDPOINT_URL=${endpoint}`);
     expect(errors[0]?.message).toMatch(/ECONNREFUSED/);
     expect(errors[0]?.message).toMatch(/Check 'aws-region', the runner's network or proxy, and AWS_ENDPOINT_URL/);

@@ -60,6 +60,11 @@ describe('deploy mode', () => {
     expect(r.run.summary).toContain('### Timeline');
     expect(r.run.summary).toMatch(/\| Shift traffic to green \|/);
     expect(r.run.summary).toMatch(/\| Bake green for 3s \|/);
+    // What a person reads in the log: the effective configuration first, grouped, and the test listener
+    // named as the test listener when finalize points it back at blue.
+    expect(r.run.main.stdout).toMatch(/::group::Configuration\n(.*\n)*bake time: 3s\n(.*\n)*::endgroup::/);
+    expect(r.run.main.stdout).toContain('Test listener now: forward blue 100% / green 0%');
+    expect(r.run.main.stdout).not.toMatch(/^Listener now: forward blue 100%/m);
     expect(liveColour(sandbox, sc)).toBe('green');
     retire(sandbox, sc);
   }, TEST_TIMEOUT_MS);

@@ -97,6 +97,9 @@ describe('bad releases', () => {
     expect(errors.map((e) => e.title)).toEqual(['Blue-green deploy rolled back to blue']);
     expect(errors[0]?.message).toMatch(/ failed during the bake time at .*traffic is back on blue and \/e2e-degrade\/live-color = blue\.$/);
     expect(r.run.main.stdout).toMatch(/Failed: .* failed during the bake time .*Restoring traffic to blue\./);
+    // Every failed check left a line as it happened, and the summary names the release that failed.
+    expect(r.run.main.stdout).toMatch(/^FAIL .* \(1\/[12] in a row during the bake time\): /m);
+    expect(r.run.summary).toContain(`**Failed release:** \`${v2}\``);
 
     // Time to restore: from green's first failure as users saw it to the listener restored.
     const [switched, restored] = prodChanges;

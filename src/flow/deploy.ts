@@ -67,18 +67,19 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
     ]);
     const resolved = await resolveTaskDefinition(ports.ecs, config, liveService.taskDefinitionArn);
     notes.release = { description: resolved.description, images: resolved.images };
-    // Refused here, before the idle colour is touched, when clients may still be bound to it and there
-    // is no test listener to check it through (see stickiness.ts). A missing or wrong record is still
-    // corrected first: it is what tells the next run when traffic last moved.
+    // Refused before the idle colour is touched when clients may still be bound to it and there is no
+    // test listener to check it through (see stickiness.ts); the refusal waits until a missing or wrong
+    // record is corrected below: the record is what tells the next run when traffic last moved.
     let sticky: ReturnType<typeof planIdleRelease>;
+    let refusal: unknown;
     try {
       sticky = planIdleRelease(found.actions, idleColour, config.targetGroups, found.recordModifiedAt, Boolean(config.testListenerArn), clock.now(), config.stateParameter);
     } catch (error) {
-      if (found.drift && !config.dryRun) await ports.ssm.put(config.stateParameter, liveColour, 'Live colour of the blue-green pair');
-      throw error;
+      refusal = error;
     }
 
     if (config.dryRun) {
+      if (refusal) throw refusal;
       notes.plan = planLines(config, liveColour, resolved.description, Math.max(idleService.desiredCount, parityCount(liveService.desiredCount)), sticky?.release ?? false);
       core.info(['Dry run: nothing will be changed. The plan:', ...notes.plan.map((l) => `  ${l}`)].join('\n'));
       return { outcome: { status: 'no-op', liveColour, previousColour: liveColour, rolledBack: false }, notes };
@@ -87,6 +88,7 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
     // The record must exist and match the listener before anything moves, so a run that dies from here
     // on leaves a record that post and `mode: rollback` can trust.
     if (found.drift) await ports.ssm.put(config.stateParameter, liveColour, 'Live colour of the blue-green pair');
+    if (refusal) throw refusal;
 
     const production = new ProductionForward(ports.elb, found.target, found.actions, config.targetGroups, liveColour, {
       clock,
@@ -99,7 +101,7 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
         core.info(`Target-group stickiness may still hold clients on ${idleColour} until ${new Date(sticky.until).toISOString()}: taking ${idleColour} out of the production forward before it is redeployed.`);
         await production.release(idleColour);
       });
-      notes.notes.push(`${idleColour} was taken out of the production forward before it was redeployed: target-group stickiness could still hold clients on it until ${new Date(sticky.until).toISOString()}. It rejoined at the first shift step, after it passed its checks.`);
+      notes.notes.push(`${idleColour} was taken out of the production forward before it was redeployed: target-group stickiness could still hold clients on it until ${new Date(sticky.until).toISOString()}. It rejoins it only at the first shift step, after it passed its checks.`);
     }
 
     phase('deploying');

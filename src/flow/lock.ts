@@ -101,7 +101,8 @@ export async function releaseLock(ssm: SsmPort, handle: LockHandle): Promise<voi
 export function lockTtlMs(config: Config): number {
   const shift = config.trafficShift;
   const shiftWaits = shift.kind === 'all-at-once' ? 0 : shiftSteps(shift).length * shift.waitMs;
-  return 2 * config.waitTimeoutMs + shiftWaits + config.bakeTimeMs + config.scaleDownDelayMs + 30 * 60_000;
+  // wait-timeout bounds three waits: the rollout, the idle colour's checks, and its capacity parity.
+  return 3 * config.waitTimeoutMs + shiftWaits + config.bakeTimeMs + config.scaleDownDelayMs + 30 * 60_000;
 }
 
 /**
