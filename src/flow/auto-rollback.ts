@@ -8,7 +8,7 @@ import { StateKey } from '../state.js';
 import { describeActions } from '../traffic.js';
 import type { Colour, Config, ListenerSnapshot } from '../types.js';
 import { recordStep, type FlowDeps, type FlowResult } from './context.js';
-import { restoredActions, restoreSnapshot, whereTrafficIs } from './restore.js';
+import { describeWhere, restoredActions, restoreSnapshot, whereTrafficIs } from './restore.js';
 import { splitFor } from './shift.js';
 
 export interface RollbackContext {
@@ -81,13 +81,12 @@ export async function rollBack(config: Config, deps: FlowDeps, ctx: RollbackCont
         errorTitle: moved ? `Blue-green deploy rolled back to ${ctx.live}; record not confirmed` : `Blue-green deploy failed; traffic stayed on ${ctx.live}`,
       };
     }
-    const where = now === undefined ? 'unknown (the listener could not be read)' : now === 'split' ? 'split between the colours' : `on ${now}`;
     return {
       // rolled-back says whether traffic is back on the previous colour (read back), even when that
       // colour turned out to have nothing healthy either.
       outcome: { status: 'failed', ...(now === 'blue' || now === 'green' ? { liveColour: now } : {}), previousColour: ctx.live, rolledBack: moved && now === ctx.live, ...base },
       notes: ctx.notes,
-      error: new RollbackFailed(`${ctx.reason}. Then the rollback failed: ${message.replace(/\.$/, '')}. Traffic is now ${where} (read back).`),
+      error: new RollbackFailed(`${ctx.reason}. Then the rollback failed: ${message.replace(/\.$/, '')}. Traffic is now ${describeWhere(now)} (read back).`),
       errorTitle: failedTitle,
     };
   }

@@ -5,9 +5,10 @@ import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ElbPort } from '../aws/ports.js';
 import { UnsafeListenerState } from '../errors.js';
 import { saveJson, StateKey, type StateStore } from '../state.js';
-import { describeActions, identicalActions, liveColourOf, readSplit } from '../traffic.js';
+import { describeActions, identicalActions } from '../traffic.js';
 import type { Clock, Colour, ListenerSnapshot, TrafficSplit, TrafficTarget } from '../types.js';
 import { applySplit, writeActions } from './shift.js';
+import { colourOfActions } from './restore.js';
 import { withoutTargetGroup } from './stickiness.js';
 
 export class ProductionForward {
@@ -40,7 +41,7 @@ export class ProductionForward {
     const changed = !identicalActions(fresh, this.current);
     if (changed) {
       const now = describeActions(fresh, this.targetGroups);
-      if (this.colourOf(fresh) !== this.live) {
+      if (colourOfActions(fresh, this.targetGroups) !== this.live) {
         this.snapshot = undefined;
         this.deps.state.save(StateKey.Snapshot, '');
         throw new UnsafeListenerState(`The ${this.target.kind} changed while ${this.deps.what} and no longer sends all traffic to ${this.live} (now: ${now}). Not switching, and leaving it as it is; run again.`);
@@ -48,16 +49,6 @@ export class ProductionForward {
       core.warning(`The ${this.target.kind} changed while ${this.deps.what} (now: ${now}); the rollback snapshot is its current state.`);
     }
     if (changed || !this.snapshot) this.adopt(fresh);
-  }
-
-  /** Where the actions send all traffic; undefined when split or not a forward we understand. */
-  private colourOf(actions: Action[]): Colour | undefined {
-    try {
-      const live = liveColourOf(readSplit(actions, this.targetGroups));
-      return live === 'split' ? undefined : live;
-    } catch {
-      return undefined;
-    }
   }
 
   private adopt(actions: Action[]): void {

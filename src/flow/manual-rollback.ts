@@ -5,7 +5,7 @@ import * as core from '@actions/core';
 import { errorMessage, HealthCheckFailed, UnsafeListenerState } from '../errors.js';
 import { announceSwitch } from '../report/annotations.js';
 import { StateKey } from '../state.js';
-import { describeActions, withSplit } from '../traffic.js';
+import { describeActions } from '../traffic.js';
 import { isColour, otherColour, type Colour, type Config } from '../types.js';
 import { ensureCapacity } from './capacity.js';
 import { newNotes, recordStep, type FlowDeps, type FlowResult } from './context.js';
@@ -14,7 +14,7 @@ import { ProductionForward } from './forward.js';
 import { holdLock, letGoOfLock } from './lock.js';
 import { checkPair } from './pair-check.js';
 import { splitFor, writeActions } from './shift.js';
-import { stickinessOf, withoutTargetGroup } from './stickiness.js';
+import { allTrafficTo, stickinessOf } from './stickiness.js';
 import { pointTestListener } from './test-listener.js';
 import { verifyColour } from './verify.js';
 
@@ -101,9 +101,7 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
       if (!production.snapshot) await production.settle();
       // With target-group stickiness on, clients bound to the colour we leave would stay there whatever
       // the weights: the forward lists only the colour we roll back to, so they move at once.
-      const allOnTarget = withSplit(production.current, config.targetGroups, splitFor(target, 100));
-      const desired = stickinessOf(production.current) ? withoutTargetGroup(allOnTarget, config.targetGroups[source]) : allOnTarget;
-      production.current = await writeActions(ports.elb, found.target, desired, config.targetGroups);
+      production.current = await writeActions(ports.elb, found.target, allTrafficTo(production.current, config.targetGroups, target), config.targetGroups);
       await ports.ssm.put(config.stateParameter, target, 'Live colour of the blue-green pair');
     });
     state.save(StateKey.Phase, 'settled');

@@ -8,7 +8,7 @@ import { errorMessage } from '../errors.js';
 import { readJson, savedColour, savedPhase, savedSnapshot, StateKey, type LockRecord, type StateStore } from '../state.js';
 import { releaseLock } from './lock.js';
 import type { TrafficTarget } from '../types.js';
-import { restoreSnapshot, whereTrafficIs, type RestoreConfig } from './restore.js';
+import { describeWhere, restoreSnapshot, whereTrafficIs, type RestoreConfig } from './restore.js';
 
 export type PostOutcome = 'restored' | 'confirmed' | 'record-not-written' | 'not-restored' | 'untouched' | 'settled';
 
@@ -70,8 +70,7 @@ export async function post(config: PostConfig, ports: RestorePorts, state: State
         result.failure = `${main}; traffic is on ${previous} (read back), but the post step could not write ${config.stateParameter} = ${previous}: ${errorMessage(error)} The next run corrects the record.`;
       } else {
         result.outcome = 'not-restored';
-        const where = now === undefined ? 'unknown (the listener could not be read)' : now === 'split' ? 'split between the colours' : `on ${now}`;
-        result.failure = `${main} and the post step could not restore traffic to ${previous}: ${errorMessage(error)} Traffic is ${where} (read back).`;
+        result.failure = `${main} and the post step could not restore traffic to ${previous}: ${errorMessage(error)} Traffic is ${describeWhere(now)} (read back).`;
       }
     }
   } else if (state.get(StateKey.Snapshot)) {

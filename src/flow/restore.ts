@@ -5,10 +5,10 @@ import * as core from '@actions/core';
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { RestorePorts } from '../aws/ports.js';
 import { RollbackFailed } from '../errors.js';
-import { describeActions, identicalActions, liveColourOf, readSplit, withSplit } from '../traffic.js';
+import { describeActions, identicalActions, liveColourOf, readSplit } from '../traffic.js';
 import type { Colour, Config, ListenerSnapshot, TrafficTarget } from '../types.js';
-import { splitFor, writeActions } from './shift.js';
-import { stickinessOf, withoutTargetGroup } from './stickiness.js';
+import { writeActions } from './shift.js';
+import { allTrafficTo, stickinessOf, withoutTargetGroup } from './stickiness.js';
 import { describeTargets, healthyCount } from './target-health.js';
 
 export interface RestoreResult {
@@ -40,6 +40,10 @@ export function colourOfActions(actions: readonly Action[], targetGroups: Record
     return undefined;
   }
 }
+
+/** `on blue`, `split between the colours`, or unknown: where traffic is, for a message. */
+export const describeWhere = (now: Colour | 'split' | undefined): string =>
+  now === undefined ? 'unknown (the listener could not be read)' : now === 'split' ? 'split between the colours' : `on ${now}`;
 
 /** Where traffic is right now, read back; undefined when the read fails too. */
 export async function whereTrafficIs(ports: RestorePorts, target: TrafficTarget, targetGroups: Record<Colour, string>): Promise<Colour | 'split' | undefined> {
@@ -84,8 +88,7 @@ export async function restoreSnapshot(
   if (healthyCount(previousTargets) === 0) {
     // The dead-colour rule: restoring would send every user to a colour with nothing healthy behind it.
     if (healthyCount(nextTargets) > 0) {
-      const allOnNext = withSplit(current, config.targetGroups, splitFor(next, 100));
-      const stay = stickinessOf(current) ? withoutTargetGroup(allOnNext, config.targetGroups[previous]) : allOnNext;
+      const stay = allTrafficTo(current, config.targetGroups, next);
       if (!identicalActions(current, stay)) {
         await writeActions(ports.elb, snapshot.target, stay, config.targetGroups);
       }

@@ -18,8 +18,9 @@
 //   a scale-down or the next deploy takes it out of the forward first.
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { UnsafeListenerState } from '../errors.js';
-import { findForwardAction, forwardTargets } from '../traffic.js';
-import type { Colour } from '../types.js';
+import { findForwardAction, forwardTargets, withSplit } from '../traffic.js';
+import { otherColour, type Colour } from '../types.js';
+import { splitFor } from './shift.js';
 
 export interface Stickiness {
   durationMs: number;
@@ -64,6 +65,15 @@ export function withoutTargetGroup(actions: readonly Action[], targetGroupArn: s
     TargetGroups: targets.filter((t) => t.targetGroupArn !== targetGroupArn).map((t) => ({ TargetGroupArn: t.targetGroupArn, Weight: t.weight })),
   };
   return copy;
+}
+
+/**
+ * The actions with all traffic on `colour`. With stickiness on, the other colour is also taken out of
+ * the forward, so the clients bound to it move too (a rollback, or staying on the only healthy colour).
+ */
+export function allTrafficTo(actions: readonly Action[], targetGroups: Record<Colour, string>, colour: Colour): Action[] {
+  const allOn = withSplit(actions, targetGroups, splitFor(colour, 100));
+  return stickinessOf(actions) ? withoutTargetGroup(allOn, targetGroups[otherColour(colour)]) : allOn;
 }
 
 /**
