@@ -31,6 +31,7 @@ export function makeConfig(overrides: Partial<Config> = {}): Config {
     scaleDownDelayMs: 0,
     lock: true,
     dryRun: false,
+    commands: { timeoutMs: 600_000 },
     run: { id: '42-1', description: 'acme/shop workflow "Deploy" run 42 (attempt 1)' },
     ...overrides,
   };

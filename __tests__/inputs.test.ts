@@ -132,6 +132,7 @@ describe('readConfig defaults', () => {
       scaleDownDelayMs: 0,
       lock: true,
       dryRun: false,
+      commands: { timeoutMs: 600_000 },
       run: expect.objectContaining({ id: expect.stringMatching(/^local-\d+-\d+-[0-9a-f]{8}$/) }),
     });
   });
@@ -974,3 +975,28 @@ describe('expected-live-color', () => {
     expect(expectRejected('expected-live-color', 'blue', { mode: 'status', 'expected-live-color': 'blue' }).input).toBe('expected-live-color');
   });
 });
+
+describe('the team\'s commands', () => {
+  it('reads each command as written (several lines) and the timeout', () => {
+    const config = configWith({
+      'pre-deploy-command': './migrate.sh expand',
+      'smoke-test-command': 'npm ci\nnpx playwright test',
+      'post-deploy-command': './migrate.sh contract',
+      'rollback-command': './notify.sh',
+      'command-timeout': '15m',
+    });
+    expect(config.commands).toEqual({
+      preDeploy: './migrate.sh expand',
+      smokeTest: 'npm ci\nnpx playwright test',
+      postDeploy: './migrate.sh contract',
+      rollback: './notify.sh',
+      timeoutMs: 900_000,
+    });
+  });
+
+  it('refuses a command-timeout without a unit, or of zero', () => {
+    expect(expectRejected('command-timeout', '600').message).toContain('unit');
+    expect(expectRejected('command-timeout', '0').message).toContain('longer than 0');
+  });
+});
+

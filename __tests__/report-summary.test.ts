@@ -271,6 +271,23 @@ describe('renderSummaryMarkdown', () => {
     expect(md).toContain('- ⚠️ drift: &lt;b&gt;bold&lt;/b&gt; &amp; more');
   });
 
+  it('lists the commands that ran, and the last lines of one that failed, escaped', () => {
+    const md = renderSummaryMarkdown(
+      deployReport({
+        commands: [
+          { input: 'pre-deploy-command', result: 'passed', exitCode: 0, durationMs: 4_000, lastLines: ['ok'] },
+          { input: 'smoke-test-command', result: 'failed', exitCode: 1, durationMs: 61_000, lastLines: ['1 failed', '<b>checkout</b> ```'] },
+        ],
+      }),
+    );
+    expect(md).toContain('### Commands');
+    expect(md).toContain('| `pre-deploy-command` | ✅ passed | 0 | 4 s |');
+    expect(md).toMatch(/\| `smoke-test-command` \| ❌ failed \| 1 \| 1m 01s \|/);
+    expect(md).toContain('`smoke-test-command`: last 2 line(s) of output');
+    expect(md).toContain("&lt;b&gt;checkout&lt;/b&gt; '''");
+    expect(md).not.toContain('\nok\n');
+  });
+
   it('shortens target group ARNs to their names in the diagram', () => {
     expect(targetGroupName(TG.green)).toBe('web-green');
     expect(targetGroupName('my-tg')).toBe('my-tg');

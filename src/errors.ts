@@ -60,6 +60,8 @@ export class RollbackFailed extends Error {
 /** The job was cancelled (SIGINT/SIGTERM). */
 export class Cancelled extends Error {
   override name = 'Cancelled';
+  /** When the signal came (epoch ms): the runner kills the step 10 s later. */
+  readonly at = Date.now();
   constructor(readonly signal: string) {
     super(`the job was cancelled (${signal})`);
   }
@@ -73,4 +75,18 @@ export function errorMessage(error: unknown): string {
     return (error as { message: string }).message;
   }
   return String(error);
+}
+
+/** One of the team's commands (`smoke-test-command`, …) exited non-zero, ran out of time or was stopped. */
+export class CommandFailed extends Error {
+  override name = 'CommandFailed';
+  constructor(
+    message: string,
+    /** The input that holds the command, e.g. `smoke-test-command`. */
+    readonly input: string,
+    /** Its last output lines, for the annotation and the summary. */
+    readonly lastLines: string[],
+  ) {
+    super(message);
+  }
 }

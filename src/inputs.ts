@@ -22,7 +22,7 @@ import { readRunIdentity } from './inputs/run-identity.js';
 import { parseColour, parseMode, parseSwitch } from './inputs/scalars.js';
 import { parseTaskDefinitionSource, taskDefinitionArnRegion } from './inputs/task-definition.js';
 import { parseTrafficShift } from './inputs/traffic-shift.js';
-import type { Config, HealthCheckConfig } from './types.js';
+import type { Config, HealthCheckConfig, TeamCommands } from './types.js';
 
 export { INPUT_DEFAULTS, REQUIRED_INPUTS, type InputName } from './inputs/contract.js';
 export { loadTaskDefinitionFile, renderImage } from './inputs/task-definition.js';
@@ -107,6 +107,8 @@ export function readConfig(
     inputs.report(new InputError('expected-live-color', expectedLiveColour, "to be set only with mode: rollback (it guards the flip; other modes do not use it)"));
   }
 
+  const commands = readCommands(inputs);
+
   const [first, ...others] = inputs.errors;
   if (first) throw others.length > 0 ? new InputErrors(inputs.errors) : first;
 
@@ -132,6 +134,7 @@ export function readConfig(
     scaleDownDelayMs: checked(scaleDownDelayMs),
     lock: checked(lock),
     dryRun: checked(dryRun),
+    commands: checked(commands),
     ...(expectedLiveColour ? { expectedLiveColour } : {}),
     run: readRunIdentity(env),
   };
@@ -163,6 +166,23 @@ function positiveDuration(meaning: string): Parse<number> {
     const ms = parseDuration(input, value);
     if (ms <= 0) throw new InputError(input, value, `a duration longer than 0 (${meaning})`);
     return ms;
+  };
+}
+
+function readCommands(inputs: InputReader): TeamCommands | undefined {
+  const timeoutMs = inputs.read('command-timeout', positiveDuration('the longest time one of the commands may run'));
+  if (timeoutMs === undefined) return undefined;
+  const command = (name: InputName) => inputs.optional(name, (_, value) => value);
+  const preDeploy = command('pre-deploy-command');
+  const smokeTest = command('smoke-test-command');
+  const postDeploy = command('post-deploy-command');
+  const rollback = command('rollback-command');
+  return {
+    ...(preDeploy ? { preDeploy } : {}),
+    ...(smokeTest ? { smokeTest } : {}),
+    ...(postDeploy ? { postDeploy } : {}),
+    ...(rollback ? { rollback } : {}),
+    timeoutMs,
   };
 }
 

@@ -41,6 +41,20 @@ export type TaskDefinitionSource =
   | { kind: 'file'; path: string }
   | { kind: 'reference'; value: string };
 
+/** The team's own commands, each run by `bash -eo pipefail` in the workspace at its point of the deploy. */
+export interface TeamCommands {
+  /** Before the idle service is updated (an "expand" migration, a backup). */
+  preDeploy?: string;
+  /** After the idle colour passed its checks, before any production weight moves. */
+  smokeTest?: string;
+  /** After the bake passed (a "contract" migration, a cache warm-up). */
+  postDeploy?: string;
+  /** After any rollback, with the reason; its failure is a warning. */
+  rollback?: string;
+  /** Bound on each command; the whole process tree is stopped when it runs out. */
+  timeoutMs: number;
+}
+
 /** One validated configuration, built from the inputs before anything else runs. */
 export interface Config {
   mode: Mode;
@@ -64,6 +78,7 @@ export interface Config {
   scaleDownDelayMs: number;
   lock: boolean;
   dryRun: boolean;
+  commands: TeamCommands;
   /** `mode: rollback` acts only while this colour is live (a queued rollback must not undo a rollback). */
   expectedLiveColour?: Colour;
   /** Who is deploying, for the lock and the summary: from GITHUB_* variables. */

@@ -2,7 +2,7 @@
 import type { AwsPorts } from '../aws/ports.js';
 import type { Probe } from '../health/probe.js';
 import type { Outcome } from '../report/outcome.js';
-import type { Report } from '../report/summary.js';
+import type { CommandRecord, Report } from '../report/summary.js';
 import type { Timeline } from '../report/timeline.js';
 import type { StateStore } from '../state.js';
 import type { Clock, TrafficSplit } from '../types.js';
@@ -33,6 +33,8 @@ export interface FlowNotes {
   services?: Report['services'];
   /** What the run deployed (or meant to): the summary names it when the release fails. */
   release?: Report['release'];
+  /** The team's commands that ran. */
+  commands?: CommandRecord[];
 }
 
 export interface FlowResult {

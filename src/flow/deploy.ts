@@ -2,7 +2,7 @@
 // check the pair → lock → discover → deploy idle → verify idle → shift → bake → finalize, and on any
 // failure once the production listener has changed: restore the snapshot, restore the record, fail.
 import * as core from '@actions/core';
-import { DeploymentFailed, errorMessage, HealthCheckFailed } from '../errors.js';
+import { CommandFailed, DeploymentFailed, errorMessage, HealthCheckFailed } from '../errors.js';
 import { watch } from '../health/gate.js';
 import { substituteColour } from '../health/probe.js';
 import { watchLog } from '../health/watch-log.js';
@@ -13,6 +13,7 @@ import { otherColour, type Colour, type Config } from '../types.js';
 import { formatDurationInput } from '../duration.js';
 import { rollBack } from './auto-rollback.js';
 import { ensureCapacity, parityCount } from './capacity.js';
+import { commandFor, runRollbackCommand, runTeamCommand, type CommandContext } from './commands.js';
 import { newNotes, recordStep, type FlowDeps, type FlowResult } from './context.js';
 import { discover, requireSingleLiveColour } from './discover.js';
 import { ROLLOUT_POLL_MS, updateIdleService, waitForRollout } from './deploy-idle.js';
@@ -90,6 +91,20 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
     if (found.drift) await ports.ssm.put(config.stateParameter, liveColour, 'Live colour of the blue-green pair');
     if (refusal) throw refusal;
 
+    // The team's command before anything of the idle colour changes; it is told the task definition the
+    // deploy will run, so that is registered first.
+    const commandContext = (target: Colour, url: string | undefined): CommandContext => ({
+      live: liveColour,
+      target,
+      ...(url ? { targetUrl: substituteColour(url, target) } : {}),
+      ...(taskDefinitionArn ? { taskDefinitionArn } : {}),
+    });
+    if (commandFor(config, 'pre-deploy')) {
+      taskDefinitionArn = await timeline.run('Register the task definition', () => materialise(ports.ecs, resolved));
+      notes.release = { description: resolved.description, images: resolved.images, taskDefinitionArn };
+      await runTeamCommand(config, deps, notes, 'pre-deploy', commandContext(idleColour, config.health.url));
+    }
+
     const production = new ProductionForward(ports.elb, found.target, found.actions, config.targetGroups, liveColour, {
       clock,
       state,
@@ -107,7 +122,7 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
     phase('deploying');
     let desiredCount = idleService.desiredCount;
     await timeline.run(`Deploy ${idleColour}`, async () => {
-      const arn = await materialise(ports.ecs, resolved);
+      const arn = taskDefinitionArn ?? (await materialise(ports.ecs, resolved));
       taskDefinitionArn = arn;
       notes.release = { description: resolved.description, images: resolved.images, taskDefinitionArn: arn };
       const rollout = await updateIdleService(ports.ecs, config.cluster, idleService, liveService, arn);
@@ -136,6 +151,8 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
       await checkAlarmsBeforeShift(ports, config);
       await ensureCapacity(config, deps, idleColour, liveColour);
     });
+    // The team's own tests, against the idle colour, while no user can reach it.
+    await runTeamCommand(config, deps, notes, 'smoke-test', commandContext(idleColour, config.health.url));
 
     const checks = monitorChecks(ports, config, deps.probe, idleColour);
     const watchFor = async (durationMs: number, during: string) => {
@@ -171,11 +188,20 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
     await timeline.run(`Bake ${idleColour} for ${formatDurationInput(config.bakeTimeMs)}`, () => watchFor(config.bakeTimeMs, 'the bake time'));
 
     phase('settled');
+    // From here on traffic stays on the new colour whatever happens: the bake passed.
+    let afterBake: unknown;
+    try {
+      await runTeamCommand(config, deps, notes, 'post-deploy', { ...commandContext(idleColour, config.health.postSwitchUrl), live: idleColour });
+    } catch (error) {
+      afterBake = error;
+    }
     let released = false;
     try {
       await timeline.run('Finalize', async () => {
         if (config.testListenerArn) await pointTestListener(ports.elb, config, liveColour);
-        if (config.scaleDownPrevious) released = await scaleDownPrevious(config, deps, production, liveColour, notes.notes);
+        // A failed post-deploy-command (say a "contract" migration) may leave data the previous colour still needs:
+        // it stays up, the rollback target.
+        if (config.scaleDownPrevious && afterBake === undefined) released = await scaleDownPrevious(config, deps, production, liveColour, notes.notes);
       });
     } catch (error) {
       // Traffic moved and baked: the deploy stands; say what was not tidied.
@@ -185,6 +211,18 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
     const stickiness = stickinessOf(production.current) ?? stickinessOf(found.actions);
     if (stickiness) notes.notes.push(previousColourNote(stickiness, liveColour, switchedAtMs, released));
     notes.listenerAfter = describeActions(production.current, config.targetGroups);
+    if (afterBake !== undefined) {
+      const scaled = config.scaleDownPrevious ? ` ${config.services[liveColour]} was not scaled down: it stays the rollback target.` : '';
+      return {
+        outcome: { status: 'failed', liveColour: idleColour, previousColour: liveColour, ...(taskDefinitionArn ? { taskDefinitionArn } : {}), rolledBack: false, ...(switchedAt ? { switchedAt } : {}) },
+        notes,
+        error: withCommandOutput(
+          new Error(`${idleColour} is live and serving all traffic (its bake passed; ${config.stateParameter} = ${idleColour}); only the command after it failed: ${errorMessage(afterBake)}.${scaled}`),
+          afterBake,
+        ),
+        errorTitle: `Deployed to ${idleColour}, but ${afterBake instanceof CommandFailed ? afterBake.input : 'post-deploy-command'} failed`,
+      };
+    }
     return {
       outcome: { status: 'succeeded', liveColour: idleColour, previousColour: liveColour, ...(taskDefinitionArn ? { taskDefinitionArn } : {}), rolledBack: false, ...(switchedAt ? { switchedAt } : {}) },
       notes,
@@ -194,18 +232,28 @@ export async function deploy(config: Config, deps: FlowDeps): Promise<FlowResult
     const reason = errorMessage(error);
     if (forward?.snapshot && live && idle) {
       // Awaited here, inside the try: the lock is released (finally) only once the rollback is over.
-      return await rollBack(config, deps, { snapshot: forward.snapshot, live, idle, reason, error, notes, ...(taskDefinitionArn ? { taskDefinitionArn } : {}), ...(switchedAt ? { switchedAt } : {}) });
+      const result = await rollBack(config, deps, { snapshot: forward.snapshot, live, idle, reason, error, notes, ...(taskDefinitionArn ? { taskDefinitionArn } : {}), ...(switchedAt ? { switchedAt } : {}) });
+      if (result.outcome.rolledBack) {
+        await runRollbackCommand(config, deps, notes, { live, target: idle, ...(config.health.url ? { targetUrl: substituteColour(config.health.url, idle) } : {}), ...(taskDefinitionArn ? { taskDefinitionArn } : {}), rollbackReason: reason });
+      }
+      return result.error ? { ...result, error: withCommandOutput(result.error, error) } : result;
     }
     phase('settled');
     return {
       outcome: { status: 'failed', ...(live ? { liveColour: live, previousColour: live } : {}), ...(taskDefinitionArn ? { taskDefinitionArn } : {}), rolledBack: false },
       notes,
-      error: error instanceof Error ? error : new Error(reason),
+      error: withCommandOutput(error instanceof Error ? error : new Error(reason), error),
       errorTitle: live ? `Blue-green deploy failed; traffic stayed on ${live}` : 'Blue-green deploy failed',
     };
   } finally {
     await letGoOfLock(lock, deps);
   }
+}
+
+/** A failed command's last output lines, after the error's own story (the annotation shows both). */
+function withCommandOutput(error: Error, cause: unknown): Error {
+  if (!(cause instanceof CommandFailed) || cause.lastLines.length === 0) return error;
+  return new Error(`${error.message}\nLast ${cause.lastLines.length} line(s) of ${cause.input}:\n${cause.lastLines.join('\n')}`);
 }
 
 function planLines(config: Config, live: Colour, taskDefinition: string, desired: number, releaseIdle: boolean): string[] {
@@ -215,10 +263,13 @@ function planLines(config: Config, live: Colour, taskDefinition: string, desired
     `Live colour: ${live} (${config.services[live]}); deploy to ${idle} (${config.services[idle]}).`,
     ...(releaseIdle ? [`Take ${idle} out of the production forward first: target-group stickiness may still hold clients on it.`] : []),
     `Task definition: ${taskDefinition}.`,
+    ...(config.commands.preDeploy ? [`Run pre-deploy-command (up to ${formatDurationInput(config.commands.timeoutMs)}).`] : []),
     `Update ${config.services[idle]} to it with ${desired} task(s); wait up to ${formatDurationInput(config.waitTimeoutMs)} for the rollout.`,
     `Verify ${idle}: all targets healthy${config.health.url ? `, then ${config.health.healthyThreshold} consecutive passes of ${substituteColour(config.health.url, idle)}` : ''}; at least as many tasks as ${live} wants.`,
+    ...(config.commands.smokeTest ? [`Run smoke-test-command against ${idle} (up to ${formatDurationInput(config.commands.timeoutMs)}); traffic moves only if it passes.`] : []),
     `Shift traffic to ${idle}: ${steps.map((p) => `${p}%`).join(' → ')}${config.trafficShift.kind === 'all-at-once' ? '' : `, ${formatDurationInput(config.trafficShift.waitMs)} between steps`}.`,
     `Record ${idle} in ${config.stateParameter}; bake for ${formatDurationInput(config.bakeTimeMs)} (${config.health.unhealthyThreshold} consecutive failures roll back${config.alarms.length ? `; alarms: ${config.alarms.join(', ')}` : ''}).`,
+    ...(config.commands.postDeploy ? [`Run post-deploy-command (up to ${formatDurationInput(config.commands.timeoutMs)}).`] : []),
     ...(config.scaleDownPrevious ? [`Then scale ${config.services[live]} to 0 after ${formatDurationInput(config.scaleDownDelayMs)}.`] : []),
   ];
 }

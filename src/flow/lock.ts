@@ -101,8 +101,11 @@ export async function releaseLock(ssm: SsmPort, handle: LockHandle): Promise<voi
 export function lockTtlMs(config: Config): number {
   const shift = config.trafficShift;
   const shiftWaits = shift.kind === 'all-at-once' ? 0 : shiftSteps(shift).length * shift.waitMs;
-  // wait-timeout bounds three waits: the rollout, the idle colour's checks, and its capacity parity.
-  return 3 * config.waitTimeoutMs + shiftWaits + config.bakeTimeMs + config.scaleDownDelayMs + 30 * 60_000;
+  // wait-timeout bounds three waits: the rollout, the idle colour's checks, and its capacity parity;
+  // command-timeout bounds each of the team's commands.
+  const { preDeploy, smokeTest, postDeploy, rollback } = config.commands;
+  const commands = [preDeploy, smokeTest, postDeploy, rollback].filter(Boolean).length * config.commands.timeoutMs;
+  return 3 * config.waitTimeoutMs + shiftWaits + config.bakeTimeMs + config.scaleDownDelayMs + commands + 30 * 60_000;
 }
 
 /**

@@ -3,11 +3,13 @@
 // the way out of a listener left split by a dead run.
 import * as core from '@actions/core';
 import { errorMessage, HealthCheckFailed, UnsafeListenerState } from '../errors.js';
+import { substituteColour } from '../health/probe.js';
 import { announceSwitch } from '../report/annotations.js';
 import { StateKey } from '../state.js';
 import { describeActions } from '../traffic.js';
 import { isColour, otherColour, type Colour, type Config } from '../types.js';
 import { ensureCapacity } from './capacity.js';
+import { commandFor, runRollbackCommand } from './commands.js';
 import { newNotes, recordStep, type FlowDeps, type FlowResult } from './context.js';
 import { discover } from './discover.js';
 import { ProductionForward } from './forward.js';
@@ -111,8 +113,19 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
     if (stickinessOf(production.current)) notes.notes.push(`Target-group stickiness is on: ${source} was taken out of the production forward, so the clients bound to it moved to ${target} at once.`);
     announceSwitch(source, target, splitFor(target, 100));
     if (config.testListenerArn) await pointTestListener(ports.elb, config, source);
+    const rollbackReason = `mode: rollback moved traffic from ${source} to ${target}`;
+    if (commandFor(config, 'rollback')) {
+      const from = await ports.ecs.describeService(config.cluster, config.services[source]).catch(() => undefined);
+      await runRollbackCommand(config, deps, notes, {
+        live: target,
+        target: source,
+        ...(config.health.url ? { targetUrl: substituteColour(config.health.url, source) } : {}),
+        ...(from ? { taskDefinitionArn: from.taskDefinitionArn } : {}),
+        rollbackReason,
+      });
+    }
     return {
-      outcome: { status: 'succeeded', liveColour: target, previousColour: source, rolledBack: true, rollbackReason: `mode: rollback moved traffic from ${source} to ${target}`, switchedAt },
+      outcome: { status: 'succeeded', liveColour: target, previousColour: source, rolledBack: true, rollbackReason, switchedAt },
       notes,
     };
   } catch (error) {

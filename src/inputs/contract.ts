@@ -36,6 +36,11 @@ export const INPUT_DEFAULTS = {
   lock: 'true',
   'dry-run': 'false',
   'expected-live-color': '',
+  'pre-deploy-command': '',
+  'smoke-test-command': '',
+  'post-deploy-command': '',
+  'rollback-command': '',
+  'command-timeout': '10m',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;

@@ -31,9 +31,21 @@ export function describeConfig(config: Config): string[] {
     ['alarms', config.alarms.length > 0 ? config.alarms.join(', ') : undefined],
     ['wait timeout', formatDurationInput(config.waitTimeoutMs)],
     ['scale down previous', config.scaleDownPrevious ? `yes, after ${formatDurationInput(config.scaleDownDelayMs)}` : undefined],
+    ...commandLines(config),
     ['dry run', config.dryRun ? 'yes' : undefined],
     ['expected live colour', config.expectedLiveColour],
     ['run', `${config.run.description} (lock id ${config.run.id})`],
   ];
   return lines.filter((l): l is [string, string] => l[1] !== undefined).map(([name, value]) => `${name}: ${value}`);
+}
+
+function commandLines(config: Config): [string, string | undefined][] {
+  const { preDeploy, smokeTest, postDeploy, rollback, timeoutMs } = config.commands;
+  const first = (script: string | undefined) => (script === undefined ? undefined : `${script.split('\n')[0]}${script.includes('\n') ? ' …' : ''} (timeout ${formatDurationInput(timeoutMs)})`);
+  return [
+    ['pre-deploy command', first(preDeploy)],
+    ['smoke-test command', first(smokeTest)],
+    ['post-deploy command', first(postDeploy)],
+    ['rollback command', first(rollback)],
+  ];
 }

@@ -48,6 +48,18 @@ export interface Report {
   events?: string[];
   /** The release this run deployed: named in the summary when it failed or was rolled back. */
   release?: { description: string; images: string[]; taskDefinitionArn?: string };
+  /** The team's commands that ran, in order. */
+  commands?: CommandRecord[];
+}
+
+export interface CommandRecord {
+  /** The input that holds it, e.g. `smoke-test-command`. */
+  input: string;
+  result: 'passed' | 'failed' | 'timed out' | 'cancelled';
+  exitCode: number;
+  durationMs: number;
+  /** The last output lines, shown for a command that did not pass. */
+  lastLines: string[];
 }
 
 const STATUS_EMOJI: Record<DeployStatus, string> = {
@@ -225,6 +237,33 @@ function servicesTable(report: Report): string[] {
   ];
 }
 
+function commandsSection(commands: CommandRecord[] | undefined): string[] {
+  if (!commands || commands.length === 0) return [];
+  const lines = [
+    '### Commands',
+    '',
+    '| Command | Result | Exit code | Took |',
+    '|---|---|---|---|',
+    ...commands.map((c) => `| ${code(c.input)} | ${c.result === 'passed' ? '✅' : '❌'} ${c.result} | ${c.exitCode} | ${formatDuration(c.durationMs)} |`),
+    '',
+  ];
+  for (const c of commands) {
+    if (c.result === 'passed' || c.lastLines.length === 0) continue;
+    lines.push(
+      '<details open>',
+      `<summary>${code(c.input)}: last ${c.lastLines.length} line(s) of output</summary>`,
+      '',
+      '```text',
+      ...c.lastLines.map((l) => text(l).replace(/```/g, "'''")),
+      '```',
+      '',
+      '</details>',
+      '',
+    );
+  }
+  return lines;
+}
+
 function eventsBlock(events: string[] | undefined): string[] {
   if (!events || events.length === 0) return [];
   return [
@@ -249,6 +288,7 @@ export function renderSummaryMarkdown(report: Report): string {
     '',
     ...timelineTable(report.timeline),
     ...trafficSection(report),
+    ...commandsSection(report.commands),
     ...listSection('Notes', report.notes, () => '- ⚠️'),
     ...listSection('Plan (dry run, nothing changed)', report.plan, (i) => `${i + 1}.`),
     ...servicesTable(report),
