@@ -42,6 +42,7 @@ describe('deploy: all at once', () => {
       taskDefinitionArn: taskDefArn(2),
       rolledBack: false,
       switchedAt: expect.stringMatching(/^2026-11-22T10:00:\d\d\.\d{3}Z$/),
+      targetColour: 'green',
     });
     const listener = h.aws.listenerActions();
     expect(listener[0]).toEqual(OIDC);

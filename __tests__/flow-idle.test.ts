@@ -33,7 +33,7 @@ describe('deploy: the idle colour fails before traffic moves', () => {
     h.aws.rolloutOutcome.set(SERVICES.green, 'FAILED');
     const result = await settle(deploy(h.config, h.deps));
 
-    expect(result.outcome).toEqual({ status: 'failed', liveColour: 'blue', previousColour: 'blue', taskDefinitionArn: taskDefArn(2), rolledBack: false });
+    expect(result.outcome).toEqual({ status: 'failed', liveColour: 'blue', previousColour: 'blue', targetColour: 'green', taskDefinitionArn: taskDefArn(2), rolledBack: false });
     expect(result.error?.name).toBe('DeploymentFailed');
     expect(result.error?.message).toContain('ECS marked the rollout FAILED: ECS deployment circuit breaker');
     expect(result.errorTitle).toBe('Blue-green deploy failed; traffic stayed on blue');

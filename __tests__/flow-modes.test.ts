@@ -36,6 +36,7 @@ describe('mode: rollback', () => {
       rolledBack: true,
       rollbackReason: 'mode: rollback moved traffic from green to blue',
       switchedAt: '2026-11-22T10:00:20.000Z',
+      targetColour: 'blue',
     });
     expect(h.aws.liveColour()).toBe('blue');
     expect(h.aws.parameters.get(PARAMETER)?.value).toBe('blue');

@@ -66,6 +66,7 @@ describe('runMain', () => {
       'rolled-back': 'false',
       'rollback-reason': '',
       'switched-at': expect.stringMatching(/^2026-11-22T10:00:\d\d/),
+      'target-color': 'green',
     });
     expect(w.aws.liveColour()).toBe('green');
     expect(core.setFailed).not.toHaveBeenCalled();

@@ -174,7 +174,7 @@ describe('readConfig defaults', () => {
 
   it('rejects an unknown mode', () => {
     const error = expectRejected('mode', 'redeploy');
-    expect(error.message).toContain('deploy, rollback, status');
+    expect(error.message).toContain('deploy, prepare, promote, rollback, status');
   });
 });
 
@@ -951,7 +951,7 @@ describe('action.yml', () => {
   });
 
   it('declares the outputs of the contract, each described', () => {
-    expect(Object.keys(action.outputs)).toEqual(['status', 'live-color', 'previous-color', 'task-definition-arn', 'rolled-back', 'rollback-reason', 'switched-at']);
+    expect(Object.keys(action.outputs)).toEqual(['status', 'live-color', 'previous-color', 'target-color', 'task-definition-arn', 'rolled-back', 'rollback-reason', 'switched-at']);
     for (const output of Object.values(action.outputs)) expect(output.description).toBeTruthy();
   });
 
@@ -997,6 +997,29 @@ describe('the team\'s commands', () => {
   it('refuses a command-timeout without a unit, or of zero', () => {
     expect(expectRejected('command-timeout', '600').message).toContain('unit');
     expect(expectRejected('command-timeout', '0').message).toContain('longer than 0');
+  });
+});
+
+describe('mode: prepare and mode: promote', () => {
+  const ARN = 'arn:aws:ecs:us-east-1:123456789012:task-definition/shop:7';
+
+  it('promote needs expected-task-definition-arn, a full task definition ARN in the region', () => {
+    expect(configWith({ mode: 'promote', 'expected-task-definition-arn': ARN }).expectedTaskDefinitionArn).toBe(ARN);
+    expect(expectRejected('expected-task-definition-arn', '', { mode: 'promote' }).message).toContain('task-definition-arn output of the mode: prepare step');
+    expect(expectRejected('expected-task-definition-arn', 'shop:7', { mode: 'promote', 'expected-task-definition-arn': 'shop:7' }).message).toContain('a task definition ARN');
+    const other = ARN.replace('us-east-1', 'eu-west-1');
+    expect(expectRejected('expected-task-definition-arn', other, { mode: 'promote', 'expected-task-definition-arn': other }).message).toContain('this one is in eu-west-1');
+  });
+
+  it('promote refuses the inputs that choose or build a release: prepare did that', () => {
+    const errors = errorsOf({ mode: 'promote', 'expected-task-definition-arn': ARN, 'task-definition': 'shop:8', 'container-name': 'app', image: 'shop:8', 'pre-deploy-command': './expand.sh' });
+    expect(errors.map((e) => e.input).sort()).toEqual(['container-name', 'image', 'pre-deploy-command', 'task-definition']);
+    expect(errors[0]?.message).toContain('no value with mode: promote');
+  });
+
+  it('expected-task-definition-arn belongs to promote only', () => {
+    expect(expectRejected('expected-task-definition-arn', ARN, { 'expected-task-definition-arn': ARN }).message).toContain('only with mode: promote');
+    expect(configWith({ mode: 'prepare' }).mode).toBe('prepare');
   });
 });
 

@@ -28,6 +28,7 @@ describe('setOutputs', () => {
       'rolled-back': 'false',
       'rollback-reason': '',
       'switched-at': '2026-11-01T12:05:00.000Z',
+      'target-color': '',
     });
   });
 
@@ -42,6 +43,7 @@ describe('setOutputs', () => {
       'rolled-back': 'false',
       'rollback-reason': '',
       'switched-at': '',
+      'target-color': '',
     });
   });
 
@@ -59,7 +61,7 @@ describe('setOutputs', () => {
 
   it('names exactly the outputs of the v1 contract', () => {
     expect(Object.keys(outputValues({ status: 'no-op', rolledBack: false })).sort()).toEqual(
-      ['live-color', 'previous-color', 'rollback-reason', 'rolled-back', 'status', 'switched-at', 'task-definition-arn'],
+      ['live-color', 'previous-color', 'rollback-reason', 'rolled-back', 'status', 'switched-at', 'target-color', 'task-definition-arn'],
     );
   });
 });

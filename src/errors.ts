@@ -90,3 +90,8 @@ export class CommandFailed extends Error {
     super(message);
   }
 }
+
+/** `mode: promote` found the pair changed since `mode: prepare`: another deploy, a rollout, drift. */
+export class PreparedStateChanged extends Error {
+  override name = 'PreparedStateChanged';
+}

@@ -20,9 +20,9 @@ import { credentialValues } from './inputs/credentials.js';
 import { parseCount, parseExpectedBody, parseExpectedStatus, parseHeaders, parseHealthCheckUrl } from './inputs/health.js';
 import { readRunIdentity } from './inputs/run-identity.js';
 import { parseColour, parseMode, parseSwitch } from './inputs/scalars.js';
-import { parseTaskDefinitionSource, taskDefinitionArnRegion } from './inputs/task-definition.js';
+import { parseTaskDefinitionArn, parseTaskDefinitionSource, taskDefinitionArnRegion } from './inputs/task-definition.js';
 import { parseTrafficShift } from './inputs/traffic-shift.js';
-import type { Config, HealthCheckConfig, TeamCommands } from './types.js';
+import type { Config, HealthCheckConfig, Mode, TeamCommands } from './types.js';
 
 export { INPUT_DEFAULTS, REQUIRED_INPUTS, type InputName } from './inputs/contract.js';
 export { loadTaskDefinitionFile, renderImage } from './inputs/task-definition.js';
@@ -109,6 +109,12 @@ export function readConfig(
 
   const commands = readCommands(inputs);
 
+  const expectedTaskDefinitionArn = readPromoteInputs(inputs, mode);
+  const expectedRegion = expectedTaskDefinitionArn ? taskDefinitionArnRegion(expectedTaskDefinitionArn) : undefined;
+  if (region && expectedRegion !== undefined && expectedRegion !== region) {
+    inputs.report(new InputError('expected-task-definition-arn', expectedTaskDefinitionArn ?? '', `a task definition in ${region} (aws-region): this one is in ${expectedRegion}`));
+  }
+
   const [first, ...others] = inputs.errors;
   if (first) throw others.length > 0 ? new InputErrors(inputs.errors) : first;
 
@@ -136,6 +142,7 @@ export function readConfig(
     dryRun: checked(dryRun),
     commands: checked(commands),
     ...(expectedLiveColour ? { expectedLiveColour } : {}),
+    ...(expectedTaskDefinitionArn ? { expectedTaskDefinitionArn } : {}),
     run: readRunIdentity(env),
   };
 }
@@ -167,6 +174,28 @@ function positiveDuration(meaning: string): Parse<number> {
     if (ms <= 0) throw new InputError(input, value, `a duration longer than 0 (${meaning})`);
     return ms;
   };
+}
+
+/**
+ * `mode: promote` switches to exactly what `mode: prepare` deployed: it needs that task definition's ARN,
+ * and the inputs that choose or build a release, or run before the idle service is updated, would be
+ * ignored — so they are refused rather than silently dropped.
+ */
+function readPromoteInputs(inputs: InputReader, mode: Mode | undefined): string | undefined {
+  const expected = inputs.optional('expected-task-definition-arn', parseTaskDefinitionArn);
+  if (mode === 'promote') {
+    if (inputs.raw('expected-task-definition-arn') === '') {
+      inputs.report(new InputError('expected-task-definition-arn', '', 'the task-definition-arn output of the mode: prepare step: promote switches to exactly what prepare deployed'));
+    }
+    for (const name of ['task-definition', 'container-name', 'image', 'pre-deploy-command'] as const) {
+      if (inputs.raw(name) !== '') {
+        inputs.report(new InputError(name, inputs.raw(name), `no value with mode: promote: the release was chosen, built and deployed by mode: prepare (give it there); promote checks it with expected-task-definition-arn`));
+      }
+    }
+  } else if (expected !== undefined && mode !== undefined) {
+    inputs.report(new InputError('expected-task-definition-arn', expected, 'to be set only with mode: promote (it names what mode: prepare deployed)'));
+  }
+  return expected;
 }
 
 function readCommands(inputs: InputReader): TeamCommands | undefined {

@@ -7,7 +7,8 @@ export const COLOURS: readonly Colour[] = ['blue', 'green'];
 export const otherColour = (c: Colour): Colour => (c === 'blue' ? 'green' : 'blue');
 export const isColour = (v: unknown): v is Colour => v === 'blue' || v === 'green';
 
-export type Mode = 'deploy' | 'rollback' | 'status';
+/** `prepare` deploys and verifies the idle colour and stops; `promote` switches to what prepare left. */
+export type Mode = 'deploy' | 'prepare' | 'promote' | 'rollback' | 'status';
 
 /** How traffic moves from the live colour to the new one. Percent is what the new colour gets per step. */
 export type TrafficShift =
@@ -79,6 +80,8 @@ export interface Config {
   lock: boolean;
   dryRun: boolean;
   commands: TeamCommands;
+  /** `mode: promote`: the task definition `mode: prepare` deployed to the idle colour; anything else there is refused. */
+  expectedTaskDefinitionArn?: string;
   /** `mode: rollback` acts only while this colour is live (a queued rollback must not undo a rollback). */
   expectedLiveColour?: Colour;
   /** Who is deploying, for the lock and the summary: from GITHUB_* variables. */

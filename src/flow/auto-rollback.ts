@@ -31,6 +31,7 @@ export async function rollBack(config: Config, deps: FlowDeps, ctx: RollbackCont
   // Logged, not annotated: the step's one error annotation, after the restore, tells the whole story.
   core.info(`${cancelled ? 'Cancelled' : 'Failed'}: ${ctx.reason}. Restoring traffic to ${ctx.live}.`);
   const base = {
+    targetColour: ctx.idle,
     ...(ctx.taskDefinitionArn ? { taskDefinitionArn: ctx.taskDefinitionArn } : {}),
     rollbackReason: ctx.reason,
     ...(ctx.switchedAt ? { switchedAt: ctx.switchedAt } : {}),

@@ -19,6 +19,8 @@ import { deploy } from './deploy.js';
 import { trafficTarget } from './discover.js';
 import { whereTrafficIs } from './restore.js';
 import { manualRollback } from './manual-rollback.js';
+import { prepare } from './prepare.js';
+import { promote } from './promote.js';
 import { status } from './status.js';
 
 export interface Overrides {
@@ -35,7 +37,7 @@ export interface Overrides {
 const RESCUE_CLIENT_OPTIONS = { requestTimeoutMs: 1_500, connectionTimeoutMs: 1_000, maxAttempts: 2 };
 
 const title = (config: Config): string =>
-  ({ deploy: 'Blue-green deploy', rollback: 'Blue-green rollback', status: 'Blue-green status' })[config.mode] + ` of ${config.services.blue} / ${config.services.green}`;
+  ({ deploy: 'Blue-green deploy', prepare: 'Blue-green prepare', promote: 'Blue-green promote', rollback: 'Blue-green rollback', status: 'Blue-green status' })[config.mode] + ` of ${config.services.blue} / ${config.services.green}`;
 
 export async function runMain(overrides: Overrides = {}): Promise<FlowResult | undefined> {
   let config: Config;
@@ -85,7 +87,7 @@ export async function runMain(overrides: Overrides = {}): Promise<FlowResult | u
   let result: FlowResult;
   try {
     if (config.mode !== 'status') await (overrides.checkHosts ?? checkHealthCheckHosts)(config);
-    const flow = { deploy, rollback: manualRollback, status }[config.mode];
+    const flow = { deploy, prepare, promote, rollback: manualRollback, status }[config.mode];
     result = await flow(config, deps);
   } catch (error) {
     // Errors before anything changed (pair check, lock held, bad listener, missing service): main is

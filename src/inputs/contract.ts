@@ -41,6 +41,7 @@ export const INPUT_DEFAULTS = {
   'post-deploy-command': '',
   'rollback-command': '',
   'command-timeout': '10m',
+  'expected-task-definition-arn': '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;

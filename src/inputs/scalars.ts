@@ -2,7 +2,7 @@
 import { InputError } from '../errors.js';
 import { isColour, type Colour, type Mode } from '../types.js';
 
-const MODES: readonly Mode[] = ['deploy', 'rollback', 'status'];
+const MODES: readonly Mode[] = ['deploy', 'prepare', 'promote', 'rollback', 'status'];
 
 export function parseMode(input: string, value: string): Mode {
   const mode = MODES.find((m) => m === value.toLowerCase());

@@ -29,6 +29,14 @@ export function taskDefinitionArnRegion(value: string): string | undefined {
   return TASK_DEFINITION_ARN.exec(value)?.[2];
 }
 
+/** `expected-task-definition-arn`: the full ARN `mode: prepare` reported (its `task-definition-arn` output). */
+export function parseTaskDefinitionArn(input: string, value: string): string {
+  if (!TASK_DEFINITION_ARN.test(value)) {
+    throw new InputError(input, value, "a task definition ARN such as arn:aws:ecs:us-east-1:123456789012:task-definition/my-app:42 (the task-definition-arn output of the mode: prepare step)");
+  }
+  return value;
+}
+
 export function parseTaskDefinitionSource(value: string): TaskDefinitionSource {
   if (value === '') return { kind: 'live' };
   if (value.startsWith('arn:')) {

@@ -11,6 +11,8 @@ export interface Outcome {
   liveColour?: Colour;
   /** The colour that served traffic before this run. */
   previousColour?: Colour;
+  /** The colour this run deployed, prepared or promoted (also after a rollback: the one that failed). */
+  targetColour?: Colour;
   /** What the deployed (or live) colour runs. */
   taskDefinitionArn?: string;
   rolledBack: boolean;
@@ -24,6 +26,7 @@ export const OUTPUT_NAMES = [
   'status',
   'live-color',
   'previous-color',
+  'target-color',
   'task-definition-arn',
   'rolled-back',
   'rollback-reason',
@@ -37,6 +40,7 @@ export function outputValues(outcome: Outcome): Record<OutputName, string> {
     status: outcome.status,
     'live-color': outcome.liveColour ?? '',
     'previous-color': outcome.previousColour ?? '',
+    'target-color': outcome.targetColour ?? '',
     'task-definition-arn': outcome.taskDefinitionArn ?? '',
     'rolled-back': outcome.rolledBack ? 'true' : 'false',
     'rollback-reason': oneLine(outcome.rollbackReason ?? ''),
