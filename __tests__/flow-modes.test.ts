@@ -37,6 +37,7 @@ describe('mode: rollback', () => {
       rollbackReason: 'mode: rollback moved traffic from green to blue',
       switchedAt: '2026-11-22T10:00:20.000Z',
       targetColour: 'blue',
+      taskDefinitionArn: expect.stringContaining(':task-definition/'),
     });
     expect(h.aws.liveColour()).toBe('blue');
     expect(h.aws.parameters.get(PARAMETER)?.value).toBe('blue');

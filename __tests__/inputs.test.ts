@@ -1023,3 +1023,21 @@ describe('mode: prepare and mode: promote', () => {
   });
 });
 
+describe('GitHub deployment records', () => {
+  it('are off by default, and the token is masked whenever it is given', () => {
+    expect(configWith({ 'github-token': 'ghs_abc' }).github).toBeUndefined();
+    expect(setSecret).toHaveBeenCalledWith('ghs_abc');
+  });
+
+  it('with github-deployment: the environment, the URL and the token', () => {
+    const config = configWith({ 'github-deployment': 'true', environment: 'production', 'environment-url': 'https://shop.example.com/', 'github-token': 'ghs_abc' });
+    expect(config.github).toEqual({ token: 'ghs_abc', environment: 'production', environmentUrl: 'https://shop.example.com/' });
+  });
+
+  it('need an environment and a token, and a URL GitHub can show', () => {
+    const errors = errorsOf({ 'github-deployment': 'true', 'environment-url': 'shop.example.com' });
+    expect(errors.map((e) => e.input).sort()).toEqual(['environment', 'environment-url', 'github-token']);
+    expect(errors.find((e) => e.input === 'github-token')?.message).toContain('deployments: write');
+  });
+});
+

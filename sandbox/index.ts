@@ -1,6 +1,7 @@
 // The local AWS sandbox: an AWS endpoint (ELBv2, ECS, SSM, CloudWatch) on loopback, an ECS simulator
-// whose tasks are real processes, ALB target health checks, and a reverse proxy per listener.
-// Start it in-process with startSandbox(); point the SDK (or dist/) at `endpoint` via AWS_ENDPOINT_URL.
+// whose tasks are real processes, ALB target health checks, and a reverse proxy per listener; plus a fake of
+// GitHub's deployments API (`github`). Start it in-process with startSandbox(); point the SDK (or dist/) at
+// `endpoint` via AWS_ENDPOINT_URL and `@actions/github` at `github.url` via GITHUB_API_URL (both in env()).
 import { EventEmitter } from 'node:events';
 import { AlarmModel, cloudWatchOperations, type AlarmStateValue } from './cloudwatch/api.js';
 import { FaultInjector, type FaultSpec } from './core/faults.js';
@@ -16,6 +17,7 @@ import { ElbModel, forwardTargets, type Target } from './elb/model.js';
 import { DataPlane } from './elb/proxy.js';
 import { controlRoutes } from './endpoint/control-api.js';
 import { startEndpoint } from './endpoint/server.js';
+import { startGitHubFake, type GitHubFake, type GitHubFakeOptions } from './github/server.js';
 import { registerTaskDefinition, type TaskDefinitionOptions } from './resources.js';
 import { createBlueGreen, type BlueGreenOptions, type BlueGreenScenario } from './scenario.js';
 import { SsmModel, ssmOperations } from './ssm/api.js';
@@ -26,6 +28,7 @@ export type { BlueGreenOptions, BlueGreenScenario, BlueGreenScenarioJson } from 
 export type { FaultSpec, FaultKind } from './core/faults.js';
 export type { RequestLogEntry, ServiceName } from './core/request-log.js';
 export type { SandboxState } from './state.js';
+export type { GitHubFake, GitHubFakeOptions, GitHubRequest, GitHubFaultSpec, Deployment, DeploymentStatus } from './github/server.js';
 export { waitFor, WaitTimeout } from './wait.js';
 
 export interface SandboxOptions {
@@ -46,6 +49,8 @@ export interface SandboxOptions {
   stopTimeoutMs?: number;
   /** Failed tasks that trip the deployment circuit breaker. Default ECS's max(3, ceil(desired/2)). */
   circuitBreakerThreshold?: number;
+  /** The GitHub fake's refs and default branch. */
+  github?: GitHubFakeOptions;
 }
 
 export interface Sandbox {
@@ -53,8 +58,10 @@ export interface Sandbox {
   endpoint: string;
   region: string;
   accountId: string;
-  /** Environment for a process using the SDK against this sandbox (endpoint, region, fake credentials). */
+  /** Environment for a process using the SDK against this sandbox (endpoint, region, fake credentials) and GITHUB_API_URL. */
   env(): Record<string, string>;
+  /** The fake of GitHub's deployments API (sandbox/github/server.ts); the action's token is any string. */
+  github: GitHubFake;
   /** Builds the blue-green setup (see scenario.ts) and resolves once blue's targets are healthy. */
   createBlueGreen(opts: BlueGreenOptions): Promise<BlueGreenScenario>;
   registerTaskDefinition(opts: TaskDefinitionOptions): string;
@@ -153,6 +160,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     },
     opts.port ?? 0,
   );
+  const github = await startGitHubFake(opts.github);
   health.start();
   scheduler.start();
 
@@ -165,7 +173,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     accountId: account.accountId,
     world,
     events,
+    github,
     env: () => ({
+      ...github.env(),
       AWS_ENDPOINT_URL: server.url,
       AWS_REGION: account.region,
       AWS_DEFAULT_REGION: account.region,
@@ -217,7 +227,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       health.stop();
       await scheduler.stop();
       elb.dispose();
-      await Promise.all([dataPlane.close(), server.close()]);
+      await Promise.all([dataPlane.close(), server.close(), github.stop()]);
     },
   };
   holder.sandbox = sandbox;

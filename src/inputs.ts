@@ -22,7 +22,7 @@ import { readRunIdentity } from './inputs/run-identity.js';
 import { parseColour, parseMode, parseSwitch } from './inputs/scalars.js';
 import { parseTaskDefinitionArn, parseTaskDefinitionSource, taskDefinitionArnRegion } from './inputs/task-definition.js';
 import { parseTrafficShift } from './inputs/traffic-shift.js';
-import type { Config, HealthCheckConfig, Mode, TeamCommands } from './types.js';
+import type { Config, GitHubDeploymentConfig, HealthCheckConfig, Mode, TeamCommands } from './types.js';
 
 export { INPUT_DEFAULTS, REQUIRED_INPUTS, type InputName } from './inputs/contract.js';
 export { loadTaskDefinitionFile, renderImage } from './inputs/task-definition.js';
@@ -108,6 +108,7 @@ export function readConfig(
   }
 
   const commands = readCommands(inputs);
+  const github = readGitHubDeployment(inputs);
 
   const expectedTaskDefinitionArn = readPromoteInputs(inputs, mode);
   const expectedRegion = expectedTaskDefinitionArn ? taskDefinitionArnRegion(expectedTaskDefinitionArn) : undefined;
@@ -141,6 +142,7 @@ export function readConfig(
     lock: checked(lock),
     dryRun: checked(dryRun),
     commands: checked(commands),
+    ...(github ? { github } : {}),
     ...(expectedLiveColour ? { expectedLiveColour } : {}),
     ...(expectedTaskDefinitionArn ? { expectedTaskDefinitionArn } : {}),
     run: readRunIdentity(env),
@@ -196,6 +198,36 @@ function readPromoteInputs(inputs: InputReader, mode: Mode | undefined): string 
     inputs.report(new InputError('expected-task-definition-arn', expected, 'to be set only with mode: promote (it names what mode: prepare deployed)'));
   }
   return expected;
+}
+
+/** GitHub deployment records: opt-in, with the environment they are for and a token that may write them. */
+function readGitHubDeployment(inputs: InputReader): GitHubDeploymentConfig | undefined {
+  const enabled = inputs.read('github-deployment', parseSwitch);
+  const environment = inputs.optional('environment', (input, value) => {
+    if (value.length > 255) throw new InputError(input, `${value.slice(0, 40)}…`, 'a GitHub environment name of at most 255 characters');
+    return value;
+  });
+  const environmentUrl = inputs.optional('environment-url', parseEnvironmentUrl);
+  // The runner fills the default with the job's token; outside a runner the expression stays unevaluated.
+  const raw = inputs.raw('github-token');
+  const token = raw.includes('${{') ? '' : raw;
+  if (token) core.setSecret(token);
+  if (!enabled) return undefined;
+  if (!environment) inputs.report(new InputError('environment', '', 'the GitHub environment the deployments are recorded for (e.g. production), because github-deployment is true'));
+  if (!token) inputs.report(new InputError('github-token', '', 'a token with deployments: write (the default is the job\'s GITHUB_TOKEN: give the job `permissions: deployments: write`)'));
+  if (!environment || !token) return undefined;
+  return { token, environment, ...(environmentUrl ? { environmentUrl } : {}) };
+}
+
+function parseEnvironmentUrl(input: InputName, value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new InputError(input, value, 'an http(s) URL such as https://shop.example.com/ (GitHub shows it as "View deployment")');
+  return value;
 }
 
 function readCommands(inputs: InputReader): TeamCommands | undefined {

@@ -19,6 +19,8 @@ export enum StateKey {
    * main used, even if re-reading the inputs would now fail (a task definition file gone, say).
    */
   Context = 'context',
+  /** `github-deployment`: the record main opened, JSON {id, environment, final}; post closes one left open. */
+  GitHubDeployment = 'github-deployment',
 }
 
 /**

@@ -56,6 +56,14 @@ export interface TeamCommands {
   timeoutMs: number;
 }
 
+/** `github-deployment: true`: the run is recorded as a GitHub deployment of the commit, with statuses. */
+export interface GitHubDeploymentConfig {
+  /** Masked when read. */
+  token: string;
+  environment: string;
+  environmentUrl?: string;
+}
+
 /** One validated configuration, built from the inputs before anything else runs. */
 export interface Config {
   mode: Mode;
@@ -80,6 +88,7 @@ export interface Config {
   lock: boolean;
   dryRun: boolean;
   commands: TeamCommands;
+  github?: GitHubDeploymentConfig;
   /** `mode: promote`: the task definition `mode: prepare` deployed to the idle colour; anything else there is refused. */
   expectedTaskDefinitionArn?: string;
   /** `mode: rollback` acts only while this colour is live (a queued rollback must not undo a rollback). */

@@ -49,8 +49,9 @@ export async function readActionMetadata(actionDir: string): Promise<ActionMetad
         continue;
       }
       const text = String(value);
-      // The runner evaluates `${{ }}` in defaults against the job's contexts, which this emulation does not have.
-      if (text.includes('${{')) {
+      // The runner evaluates `${{ }}` in defaults against the job's contexts; this emulation knows only the
+      // job's token (`github.token`, see JOB_TOKEN), substituted by inputEnvironment.
+      if (text.includes('${{') && !GITHUB_TOKEN_EXPRESSION.test(text)) {
         throw new ActionMetadataError(`${file}: input '${name}' has an expression default ${JSON.stringify(text)}; the harness cannot evaluate it, pass the input explicitly or extend the harness`);
       }
       inputs.set(name, { default: text });
@@ -76,7 +77,7 @@ export function inputEnvironment(
 ): { env: Record<string, string>; unexpected: string[] } {
   const values = new Map<string, string>();
   for (const [name, spec] of metadata.inputs) {
-    if (spec.default !== undefined) values.set(name.toLowerCase(), spec.default);
+    if (spec.default !== undefined) values.set(name.toLowerCase(), GITHUB_TOKEN_EXPRESSION.test(spec.default) ? JOB_TOKEN : spec.default);
   }
   const declared = new Set([...metadata.inputs.keys()].map((name) => name.toLowerCase()));
   const unexpected: string[] = [];
@@ -88,6 +89,15 @@ export function inputEnvironment(
   for (const [name, value] of values) env[inputVariableName(name)] = value;
   return { env, unexpected };
 }
+
+/** The only expression an input default may use here: the job's GITHUB_TOKEN. */
+const GITHUB_TOKEN_EXPRESSION = /^\$\{\{\s*github\.token\s*\}\}$/;
+
+/**
+ * What `${{ github.token }}` evaluates to in this emulation: a fixed fake installation token, which the runner
+ * masks in every log as it masks the real one (runner.ts adds it to the masks).
+ */
+export const JOB_TOKEN = 'ghs_SandboxJobToken0000000000000000000000';
 
 /** `listener-arn` → `INPUT_LISTENER-ARN`, `my input` → `INPUT_MY_INPUT` (what `core.getInput` reads). */
 export function inputVariableName(name: string): string {

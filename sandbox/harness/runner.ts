@@ -5,7 +5,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { inputEnvironment, postIfAllows, readActionMetadata, type JobStatus } from './action-metadata.js';
+import { inputEnvironment, JOB_TOKEN, postIfAllows, readActionMetadata, type JobStatus } from './action-metadata.js';
 import { resolveNodeRuntime } from './node-runtime.js';
 import { runnerEnvironment } from './runner-environment.js';
 import { RUNNER_CANCEL_TIMINGS, type CancelTimings } from './step-process.js';
@@ -169,7 +169,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       exportedEnv: { ...mainRun.exportedEnv, ...postRun?.exportedEnv },
       annotations,
       masks,
-      summary: applyMasks(summary, masks),
+      // The runner masks the job's token as it masks every secret it knows, registered or not.
+      summary: applyMasks(summary, [JOB_TOKEN, ...masks]),
       conclusion: job,
       durationMs: Math.round(performance.now() - started),
     };

@@ -4,6 +4,7 @@ import type { Probe } from '../health/probe.js';
 import type { Outcome } from '../report/outcome.js';
 import type { CommandRecord, Report } from '../report/summary.js';
 import type { Timeline } from '../report/timeline.js';
+import type { RecordSubject } from '../github/deployments.js';
 import type { StateStore } from '../state.js';
 import type { Clock, TrafficSplit } from '../types.js';
 
@@ -20,6 +21,8 @@ export interface FlowDeps {
   signal: AbortSignal;
   state: StateStore;
   timeline: Timeline;
+  /** `github-deployment`: the run's GitHub record, opened once the colour and task definition are known. */
+  records?: { start(subject: RecordSubject): void };
 }
 
 /** The parts of the job summary that the flow fills in as it goes. */

@@ -185,6 +185,7 @@ async function deployIdle(run: DeployRun, pair: DiscoveredPair, staged: StagedRe
   await timeline.run(`Deploy ${idle}`, async () => {
     const arn = run.taskDefinitionArn ?? (await materialise(ports.ecs, staged.resolved));
     run.taskDefinitionArn = arn;
+    deps.records?.start({ task: 'deploy', colour: idle, previousColour: pair.live, taskDefinitionArn: arn });
     notes.release = { description: staged.resolved.description, images: staged.resolved.images, taskDefinitionArn: arn };
     const rollout = await updateIdleService(ports.ecs, config.cluster, idleService, liveService, arn);
     desiredCount = rollout.desiredCount;

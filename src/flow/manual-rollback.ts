@@ -125,7 +125,7 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
       });
     }
     return {
-      outcome: { status: 'succeeded', liveColour: target, previousColour: source, targetColour: target, rolledBack: true, rollbackReason, switchedAt },
+      outcome: { status: 'succeeded', liveColour: target, previousColour: source, targetColour: target, taskDefinitionArn: service.taskDefinitionArn, rolledBack: true, rollbackReason, switchedAt },
       notes,
     };
   } catch (error) {

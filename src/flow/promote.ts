@@ -18,6 +18,7 @@ export async function promote(config: Config, deps: FlowDeps): Promise<FlowResul
     const { found, live, idle, idleService } = pair;
     await deps.timeline.run(`Check ${idle} is as prepared`, async () => checkPrepared(config, pair));
     run.taskDefinitionArn = idleService.taskDefinitionArn;
+    deps.records?.start({ task: 'deploy', colour: idle, previousColour: live, taskDefinitionArn: idleService.taskDefinitionArn });
     run.notes.release = { description: idleService.taskDefinitionArn, images: [], taskDefinitionArn: idleService.taskDefinitionArn };
     // Stickiness: prepare took a sticky idle colour out of the production forward; if it is back with
     // clients possibly bound to it and nothing to check it through, this refuses as a deploy would.

@@ -21,6 +21,13 @@ export async function runPost(overrides: PostOverrides = {}): Promise<void> {
   }
   const ports = overrides.ports ? overrides.ports(context) : createRestorePorts(context.region);
   const result = await post(context, ports, state);
+  // Main died with a GitHub deployment record open: close it with what post found.
+  if (state.get(StateKey.GitHubDeployment)) {
+    const { closeOpenRecord } = await import('../github/deployments.js');
+    const token = core.getInput('github-token');
+    if (token) core.setSecret(token);
+    await closeOpenRecord(state, token, result.failure ?? 'The run ended before its final status reached GitHub; see the run log.');
+  }
   // An error annotation, not a failed step: post acts only when main did not finish, and main's step
   // has failed already; post's own exit code stays 0 (its tidy-up never turns a job red).
   if (result.failure) core.error(oneLine(result.failure), { title: POST_TITLES[result.outcome ?? 'not-restored'] });

@@ -14,6 +14,7 @@ import { writeSummary } from '../report/summary.js';
 import { Timeline } from '../report/timeline.js';
 import { runnerState, saveJson, StateKey, type PostContext, type StateStore } from '../state.js';
 import type { Clock, Config } from '../types.js';
+import type { DeploymentRecords } from '../github/deployments.js';
 import type { FlowDeps, FlowResult } from './context.js';
 import { deploy } from './deploy.js';
 import { trafficTarget } from './discover.js';
@@ -31,6 +32,29 @@ export interface Overrides {
   checkHosts?: (config: Config) => Promise<void>;
   /** Defaults to the process: SIGINT/SIGTERM cancel the run. */
   signals?: NodeJS.EventEmitter;
+}
+
+/** The modes that change what runs in the environment, and so get a GitHub deployment record. */
+const RECORDED_MODES: readonly Config['mode'][] = ['deploy', 'promote', 'rollback'];
+/** How long the end of a run waits for GitHub; after a cancellation, what is left of the runner's window. */
+const RECORDS_FLUSH_MS = 15_000;
+const CANCEL_WINDOW_MS = 8_500;
+
+/**
+ * The run's final GitHub status, from the outcome as read back. A manual rollback that moved traffic is
+ * recorded as a deployment of the colour it restored.
+ */
+async function closeRecord(records: DeploymentRecords, config: Config, result: FlowResult, signal: AbortSignal): Promise<void> {
+  const { status, liveColour, previousColour, rollbackReason, taskDefinitionArn } = result.outcome;
+  if (config.mode === 'rollback' && status === 'succeeded' && liveColour) {
+    records.start({ task: 'deploy:rollback', colour: liveColour, ...(previousColour ? { previousColour } : {}), ...(taskDefinitionArn ? { taskDefinitionArn } : {}) });
+  }
+  const firstLine = (result.error?.message ?? '').split('\n')[0] ?? '';
+  if (status === 'succeeded') records.finish('success', `${liveColour ?? 'the new colour'} is live${config.mode === 'rollback' ? ' again (manual rollback)' : ''}`);
+  else if (status === 'rolled-back') records.finish('failure', `Rolled back to ${liveColour ?? previousColour ?? 'the previous colour'}: ${rollbackReason ?? firstLine}`);
+  else if (status === 'failed') records.finish('failure', `Failed${liveColour ? `; ${liveColour} serves traffic` : ''}: ${firstLine}`);
+  const cancelledAt = signal.aborted && signal.reason instanceof Cancelled ? signal.reason.at : undefined;
+  await records.flush(cancelledAt === undefined ? RECORDS_FLUSH_MS : cancelledAt + CANCEL_WINDOW_MS - Date.now());
 }
 
 /** Fits the rollback's five calls into the 7.5 s between SIGINT and SIGTERM. */
@@ -84,6 +108,9 @@ export async function runMain(overrides: Overrides = {}): Promise<FlowResult | u
     state,
     timeline,
   };
+  // Loaded only when configured: a deploy without records starts as fast as before.
+  const records = config.github && RECORDED_MODES.includes(config.mode) && !config.dryRun ? new (await import('../github/deployments.js')).DeploymentRecords(config.github, state) : undefined;
+  if (records) deps.records = records;
   let result: FlowResult;
   try {
     if (config.mode !== 'status') await (overrides.checkHosts ?? checkHealthCheckHosts)(config);
@@ -101,6 +128,7 @@ export async function runMain(overrides: Overrides = {}): Promise<FlowResult | u
     for (const [name, handler] of Object.entries(handlers)) signals.off(name, handler);
   }
 
+  if (records) await closeRecord(records, config, result, controller.signal);
   setOutputs(result.outcome);
   await writeSummary({
     title: title(config),

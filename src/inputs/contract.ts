@@ -42,6 +42,10 @@ export const INPUT_DEFAULTS = {
   'rollback-command': '',
   'command-timeout': '10m',
   'expected-task-definition-arn': '',
+  'github-deployment': 'false',
+  environment: '',
+  'environment-url': '',
+  'github-token': '${{ github.token }}',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
