@@ -2,7 +2,7 @@
 // the services through a whole deploy, and inject a failure at any call.
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { RegisterTaskDefinitionCommandInput, TaskDefinition } from '@aws-sdk/client-ecs';
-import type { AlarmState, AwsPorts, ServiceDeployment, ServiceInfo, TargetHealth } from '../src/aws/ports.js';
+import type { AlarmState, AwsPorts, RunTaskRequest, ServiceDeployment, ServiceInfo, TargetHealth, TaskState } from '../src/aws/ports.js';
 import type { Colour, TrafficTarget } from '../src/types.js';
 
 export const REGION = 'us-east-1';
@@ -55,6 +55,8 @@ export type Call = { op: string; args: unknown[]; at: number };
 export const MUTATING_OPS: readonly string[] = [
   'ecs.registerTaskDefinition',
   'ecs.updateService',
+  'ecs.runTask',
+  'ecs.stopTask',
   'elb.writeActions',
   'ssm.put',
   'ssm.putIfAbsent',
@@ -179,6 +181,7 @@ export class FakeAws implements AwsPorts {
         targetGroupArns: s.targetGroupArns,
         deployments: s.deployments,
         events: s.events,
+        placement: { launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' } } },
       });
     },
     describeTaskDefinition: async (reference: string): Promise<TaskDefinition> => {
@@ -214,7 +217,44 @@ export class FakeAws implements AwsPorts {
       }
       return primary?.id ?? 'none';
     },
+    runTask: async (request: RunTaskRequest): Promise<string> => {
+      this.record('ecs.runTask', request);
+      if (this.runTaskFailure) throw new Error(`ECS started no task of ${request.taskDefinitionArn}: ${this.runTaskFailure}.`);
+      const arn = `arn:aws:ecs:${REGION}:${ACCOUNT}:task/${request.cluster}/${(this.tasks.size + 1).toString(16).padStart(32, '0')}`;
+      this.tasks.set(arn, { request, describes: 0 });
+      return arn;
+    },
+    describeTask: async (cluster: string, taskArn: string): Promise<TaskState> => {
+      this.record('ecs.describeTask', cluster, taskArn);
+      const task = this.tasks.get(taskArn);
+      if (!task) throw new Error(`task ${taskArn} MISSING`);
+      task.describes++;
+      const { exitCode, runningDescribes, stoppedReason } = this.taskScript;
+      if (task.stopped || task.describes > runningDescribes) {
+        const stoppedByUs = task.stopped !== undefined;
+        return {
+          taskArn,
+          lastStatus: 'STOPPED',
+          stopCode: stoppedByUs ? 'UserInitiated' : 'EssentialContainerExited',
+          stoppedReason: task.stopped ?? stoppedReason,
+          containers: [{ name: task.request.containerName, ...(stoppedByUs ? { exitCode: 143 } : exitCode === undefined ? { reason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s)' } : { exitCode }) }],
+        };
+      }
+      return { taskArn, lastStatus: task.describes === 1 ? 'PROVISIONING' : 'RUNNING', containers: [{ name: task.request.containerName, lastStatus: 'RUNNING' }] };
+    },
+    stopTask: async (cluster: string, taskArn: string, reason: string): Promise<void> => {
+      this.record('ecs.stopTask', cluster, taskArn, reason);
+      const task = this.tasks.get(taskArn);
+      if (task) task.stopped = reason;
+    },
   };
+
+  /** Standalone tasks (RunTask): what was asked, and how far they got. */
+  readonly tasks = new Map<string, { request: RunTaskRequest; describes: number; stopped?: string }>();
+  /** How a standalone task ends: after this many RUNNING describes, with this exit code (undefined: it never ran). */
+  taskScript: { exitCode?: number; runningDescribes: number; stoppedReason: string } = { exitCode: 0, runningDescribes: 2, stoppedReason: 'Essential container in task exited' };
+  /** Set: RunTask places no task and reports this reason (e.g. RESOURCE:MEMORY). */
+  runTaskFailure?: string;
 
   private settle(s: ServiceState, primary: ServiceDeployment): void {
     const outcome = this.rolloutOutcome.get(s.name) ?? 'COMPLETED';

@@ -5,8 +5,11 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
+  DescribeTasksCommand,
   RegisterTaskDefinitionCommand,
+  RunTaskCommand,
   ServiceNotActiveException,
+  StopTaskCommand,
   ServiceNotFoundException,
   UpdateServiceCommand,
   type Service,
@@ -71,6 +74,7 @@ describe('describeService', () => {
         '2026-11-22T10:01:00.000Z (service web-green) registered 1 targets.',
         '2026-11-22T10:00:00.000Z (service web-green) has started 1 tasks.',
       ],
+      placement: {},
     });
     expect(info.deployments[1]).not.toHaveProperty('rolloutState');
   });
@@ -96,6 +100,7 @@ describe('describeService', () => {
       targetGroupArns: [],
       deployments: [{ id: '', status: 'UNKNOWN', taskDefinitionArn: '', desiredCount: 0, runningCount: 0, failedTasks: 0 }],
       events: ['2026-11-22T10:00:00.000Z dated', 'unknown time'],
+      placement: {},
     });
     await expect(port.describeService('prod', 'web-green')).resolves.toMatchObject({ deployments: [], events: [] });
   });
@@ -196,3 +201,48 @@ describe('updateService', () => {
     await expect(update).rejects.toThrow(`The ECS service 'web-green' in cluster 'prod' was not found (${error.message})`);
   });
 });
+
+describe('standalone tasks (pre-deploy-task-command)', () => {
+  const TASK = 'arn:aws:ecs:eu-west-1:123456789012:task/prod/0123456789abcdef0123456789abcdef';
+  const placement = { capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }], launchType: 'FARGATE' as const, networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'] } }, platformVersion: '1.4.0' };
+
+  it('runs one task placed like the service: capacity providers win over a launch type; the command overrides one container', async () => {
+    ecs.on(RunTaskCommand).resolves({ ...meta, tasks: [{ taskArn: TASK }], failures: [] });
+    const arn = await port.runTask({ cluster: 'prod', taskDefinitionArn: TD2, placement, containerName: 'web', command: ['sh', '-c', 'migrate'], startedBy: 'ecs-blue-green-action' });
+    expect(arn).toBe(TASK);
+    expect(ecs).toHaveReceivedCommandWith(RunTaskCommand, {
+      cluster: 'prod',
+      taskDefinition: TD2,
+      count: 1,
+      startedBy: 'ecs-blue-green-action',
+      capacityProviderStrategy: placement.capacityProviderStrategy,
+      networkConfiguration: placement.networkConfiguration,
+      platformVersion: '1.4.0',
+      overrides: { containerOverrides: [{ name: 'web', command: ['sh', '-c', 'migrate'] }] },
+    });
+    expect(ecs.commandCalls(RunTaskCommand)[0]?.args[0].input).not.toHaveProperty('launchType');
+  });
+
+  it('reports ECS\'s failures when it places no task', async () => {
+    ecs.on(RunTaskCommand).resolves({ ...meta, tasks: [], failures: [{ arn: 'arn:x', reason: 'RESOURCE:MEMORY' }] });
+    await expect(port.runTask({ cluster: 'prod', taskDefinitionArn: TD2, placement: {}, containerName: 'web', command: ['x'], startedBy: 's' })).rejects.toThrow(/started no task .*RESOURCE:MEMORY/);
+  });
+
+  it('describes a stopped task with its containers\' exit codes, and stops one with a reason', async () => {
+    ecs.on(DescribeTasksCommand).resolves({
+      ...meta,
+      tasks: [{ taskArn: TASK, lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', containers: [{ name: 'web', exitCode: 3, lastStatus: 'STOPPED' }] }],
+    });
+    expect(await port.describeTask('prod', TASK)).toEqual({
+      taskArn: TASK,
+      lastStatus: 'STOPPED',
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+      containers: [{ name: 'web', exitCode: 3, lastStatus: 'STOPPED' }],
+    });
+    ecs.on(StopTaskCommand).resolves({ ...meta });
+    await port.stopTask('prod', TASK, 'x'.repeat(300));
+    expect(ecs.commandCalls(StopTaskCommand)[0]?.args[0].input.reason).toHaveLength(255);
+  });
+});
+

@@ -1041,3 +1041,16 @@ describe('GitHub deployment records', () => {
   });
 });
 
+describe('pre-deploy-task-command', () => {
+  it('runs a command line in the image\'s shell, and a JSON array as is', () => {
+    expect(configWith({ 'pre-deploy-task-command': 'npm run migrate && echo done' }).commands.preDeployTask).toEqual(['sh', '-c', 'npm run migrate && echo done']);
+    expect(configWith({ 'pre-deploy-task-command': '["/app/migrate", "--up"]' }).commands.preDeployTask).toEqual(['/app/migrate', '--up']);
+  });
+
+  it('refuses a JSON array that is not strings, or empty', () => {
+    expect(expectRejected('pre-deploy-task-command', '[1, 2]').message).toContain('a JSON array of strings');
+    expect(expectRejected('pre-deploy-task-command', '[]').message).toContain('a JSON array of strings');
+    expect(expectRejected('pre-deploy-task-command', '["unterminated"').message).toContain('a JSON array of strings');
+  });
+});
+

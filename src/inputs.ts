@@ -189,7 +189,7 @@ function readPromoteInputs(inputs: InputReader, mode: Mode | undefined): string 
     if (inputs.raw('expected-task-definition-arn') === '') {
       inputs.report(new InputError('expected-task-definition-arn', '', 'the task-definition-arn output of the mode: prepare step: promote switches to exactly what prepare deployed'));
     }
-    for (const name of ['task-definition', 'container-name', 'image', 'pre-deploy-command'] as const) {
+    for (const name of ['task-definition', 'container-name', 'image', 'pre-deploy-command', 'pre-deploy-task-command'] as const) {
       if (inputs.raw(name) !== '') {
         inputs.report(new InputError(name, inputs.raw(name), `no value with mode: promote: the release was chosen, built and deployed by mode: prepare (give it there); promote checks it with expected-task-definition-arn`));
       }
@@ -230,6 +230,24 @@ function parseEnvironmentUrl(input: InputName, value: string): string {
   return value;
 }
 
+/**
+ * `pre-deploy-task-command`: a JSON array is the container's command as is (`["npm","run","migrate"]`, for
+ * images without a shell); anything else runs in the image's shell, `sh -c '<text>'`.
+ */
+function parseTaskCommand(input: InputName, value: string): string[] {
+  if (!value.startsWith('[')) return ['sh', '-c', value];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((p) => typeof p === 'string')) {
+    throw new InputError(input, value, 'a JSON array of strings such as ["npm", "run", "migrate"], or a shell command line (run with sh -c)');
+  }
+  return parsed as string[];
+}
+
 function readCommands(inputs: InputReader): TeamCommands | undefined {
   const timeoutMs = inputs.read('command-timeout', positiveDuration('the longest time one of the commands may run'));
   if (timeoutMs === undefined) return undefined;
@@ -238,8 +256,10 @@ function readCommands(inputs: InputReader): TeamCommands | undefined {
   const smokeTest = command('smoke-test-command');
   const postDeploy = command('post-deploy-command');
   const rollback = command('rollback-command');
+  const preDeployTask = inputs.optional('pre-deploy-task-command', parseTaskCommand);
   return {
     ...(preDeploy ? { preDeploy } : {}),
+    ...(preDeployTask ? { preDeployTask } : {}),
     ...(smokeTest ? { smokeTest } : {}),
     ...(postDeploy ? { postDeploy } : {}),
     ...(rollback ? { rollback } : {}),

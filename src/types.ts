@@ -46,6 +46,8 @@ export type TaskDefinitionSource =
 export interface TeamCommands {
   /** Before the idle service is updated (an "expand" migration, a backup). */
   preDeploy?: string;
+  /** The command of a one-off ECS task of the new task definition, run before the idle service is updated. */
+  preDeployTask?: string[];
   /** After the idle colour passed its checks, before any production weight moves. */
   smokeTest?: string;
   /** After the bake passed (a "contract" migration, a cache warm-up). */

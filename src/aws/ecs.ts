@@ -4,7 +4,10 @@
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
   RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StopTaskCommand,
   UpdateServiceCommand,
   type Deployment,
   ECSClient,
@@ -15,7 +18,7 @@ import {
 import { errorMessage } from '../errors.js';
 import { AwsResourceNotFound, isAwsError, rethrowNotFound, tagOperations } from './aws-error.js';
 import type { ClientConfig } from './client-config.js';
-import type { EcsPort, ServiceDeployment, ServiceInfo } from './ports.js';
+import type { EcsPort, RunTaskRequest, ServiceDeployment, ServiceInfo, TaskState } from './ports.js';
 
 /** How many service events we keep: enough to explain a failed rollout in the summary. */
 export const MAX_SERVICE_EVENTS = 10;
@@ -79,6 +82,51 @@ export function createEcsPort(client: ECSClient): EcsPort {
       if (!primary?.id) throw new Error(`UpdateService on ${described} returned no PRIMARY deployment, so the rollout cannot be followed.`);
       return primary.id;
     },
+
+    async runTask(request: RunTaskRequest): Promise<string> {
+      const { placement } = request;
+      const out = await client.send(
+        new RunTaskCommand({
+          cluster: request.cluster,
+          taskDefinition: request.taskDefinitionArn,
+          count: 1,
+          startedBy: request.startedBy,
+          // A service with a capacity provider strategy has no launch type, and RunTask takes one or the other.
+          ...(placement.capacityProviderStrategy?.length ? { capacityProviderStrategy: placement.capacityProviderStrategy } : placement.launchType ? { launchType: placement.launchType } : {}),
+          ...(placement.networkConfiguration ? { networkConfiguration: placement.networkConfiguration } : {}),
+          ...(placement.platformVersion ? { platformVersion: placement.platformVersion } : {}),
+          overrides: { containerOverrides: [{ name: request.containerName, command: request.command }] },
+        }),
+      );
+      const arn = out.tasks?.[0]?.taskArn;
+      if (!arn) {
+        const failures = (out.failures ?? []).map((f) => `${f.reason ?? 'unknown'}${f.detail ? ` (${f.detail})` : ''}`).join('; ');
+        throw new Error(`ECS started no task of ${request.taskDefinitionArn}: ${failures || 'no task and no failure returned'}.`);
+      }
+      return arn;
+    },
+
+    async describeTask(cluster: string, taskArn: string): Promise<TaskState> {
+      const out = await client.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }));
+      const task = out.tasks?.[0];
+      if (!task) throw new Error(`ECS does not describe task ${taskArn} (${out.failures?.[0]?.reason ?? 'not returned'}).`);
+      return {
+        taskArn: task.taskArn ?? taskArn,
+        lastStatus: task.lastStatus ?? 'UNKNOWN',
+        ...(task.stopCode ? { stopCode: task.stopCode } : {}),
+        ...(task.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),
+        containers: (task.containers ?? []).map((c) => ({
+          name: c.name ?? '?',
+          ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
+          ...(c.reason ? { reason: c.reason } : {}),
+          ...(c.lastStatus ? { lastStatus: c.lastStatus } : {}),
+        })),
+      };
+    },
+
+    async stopTask(cluster: string, taskArn: string, reason: string): Promise<void> {
+      await client.send(new StopTaskCommand({ cluster, task: taskArn, reason: reason.slice(0, 255) }));
+    },
   };
 }
 
@@ -112,6 +160,12 @@ function toServiceInfo(s: Service): ServiceInfo {
     targetGroupArns: (s.loadBalancers ?? []).flatMap((lb) => (lb.targetGroupArn ? [lb.targetGroupArn] : [])),
     deployments: (s.deployments ?? []).map(toDeployment),
     events,
+    placement: {
+      ...(s.launchType ? { launchType: s.launchType } : {}),
+      ...(s.capacityProviderStrategy?.length ? { capacityProviderStrategy: s.capacityProviderStrategy } : {}),
+      ...(s.networkConfiguration ? { networkConfiguration: s.networkConfiguration } : {}),
+      ...(s.platformVersion ? { platformVersion: s.platformVersion } : {}),
+    },
   };
 }
 

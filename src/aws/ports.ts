@@ -2,7 +2,7 @@
 // over the SDK v3 clients; the flow's tests implement them in memory. Keeping the flow behind these
 // ports is what lets it be tested with fake timers and run unchanged against the sandbox.
 import type { Action, TargetHealthStateEnum } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { RegisterTaskDefinitionCommandInput, TaskDefinition } from '@aws-sdk/client-ecs';
+import type { RegisterTaskDefinitionCommandInput, Service, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { TrafficTarget } from '../types.js';
 
 export interface ServiceDeployment {
@@ -31,6 +31,32 @@ export interface ServiceInfo {
   deployments: ServiceDeployment[];
   /** Newest first, as ECS returns them: `<ISO time> <message>`. */
   events: string[];
+  /** Where and how the service runs its tasks: a one-off task of it (RunTask) runs the same way. */
+  placement?: TaskPlacement;
+}
+
+/** The parts of a service that RunTask needs to run a task where the service runs its own. */
+export type TaskPlacement = Pick<Service, 'launchType' | 'capacityProviderStrategy' | 'networkConfiguration' | 'platformVersion'>;
+
+/** A standalone task as DescribeTasks shows it. */
+export interface TaskState {
+  taskArn: string;
+  /** PROVISIONING … RUNNING … STOPPED */
+  lastStatus: string;
+  stopCode?: string;
+  stoppedReason?: string;
+  containers: { name: string; exitCode?: number; reason?: string; lastStatus?: string }[];
+}
+
+/** A one-off run of a task definition with one container's command overridden. */
+export interface RunTaskRequest {
+  cluster: string;
+  taskDefinitionArn: string;
+  placement: TaskPlacement;
+  containerName: string;
+  command: string[];
+  /** Shown in the console and ListTasks' `startedBy` filter. */
+  startedBy: string;
 }
 
 export interface EcsPort {
@@ -42,6 +68,10 @@ export interface EcsPort {
   registerTaskDefinition(input: RegisterTaskDefinitionCommandInput): Promise<string>;
   /** Starts a rollout; returns the new PRIMARY deployment's id. `desiredCount` only when given. */
   updateService(cluster: string, service: string, change: { taskDefinitionArn?: string; desiredCount?: number }): Promise<string>;
+  /** Starts one task; throws with ECS's reason when it places none (`failures`). Returns its ARN. */
+  runTask(request: RunTaskRequest): Promise<string>;
+  describeTask(cluster: string, taskArn: string): Promise<TaskState>;
+  stopTask(cluster: string, taskArn: string, reason: string): Promise<void>;
 }
 
 export interface TargetHealth {

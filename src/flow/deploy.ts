@@ -27,6 +27,7 @@ import { checkAlarmsBeforeShift, monitorChecks } from './monitor.js';
 import { checkPair } from './pair-check.js';
 import { shiftSteps, splitFor } from './shift.js';
 import { planIdleRelease, previousColourNote, stickinessOf } from './stickiness.js';
+import { runMigrationTask } from './migration-task.js';
 import { materialise, resolveTaskDefinition, type ResolvedTaskDefinition } from './task-definition.js';
 import { pointTestListener } from './test-listener.js';
 import { pollInterval } from './target-health.js';
@@ -150,12 +151,14 @@ async function stageRelease(run: DeployRun, pair: DiscoveredPair): Promise<Stage
   if (found.drift) await ports.ssm.put(config.stateParameter, live, 'Live colour of the blue-green pair');
   if (refusal) throw refusal;
 
-  // The team's command before anything of the idle colour changes; it is told the task definition the
-  // deploy will run, so that is registered first.
-  if (commandFor(config, 'pre-deploy')) {
-    run.taskDefinitionArn = await timeline.run('Register the task definition', () => materialise(ports.ecs, resolved));
-    notes.release = { description: resolved.description, images: resolved.images, taskDefinitionArn: run.taskDefinitionArn };
+  // The team's command and migration task before anything of the idle colour changes: they use the task
+  // definition the deploy will run, so that is registered first.
+  if (commandFor(config, 'pre-deploy') || config.commands.preDeployTask) {
+    const arn = await timeline.run('Register the task definition', () => materialise(ports.ecs, resolved));
+    run.taskDefinitionArn = arn;
+    notes.release = { description: resolved.description, images: resolved.images, taskDefinitionArn: arn };
     await runTeamCommand(config, deps, notes, 'pre-deploy', commandContext(run, idle, config.health.url));
+    await runMigrationTask(config, deps, idleService, arn);
   }
 
   const production = new ProductionForward(ports.elb, found.target, found.actions, config.targetGroups, live, { clock, state, what: `${idle} was being deployed` });
@@ -361,6 +364,7 @@ function planLines(config: Config, live: Colour, taskDefinition: string, desired
     ...(releaseIdle ? [`Take ${idle} out of the production forward first: target-group stickiness may still hold clients on it.`] : []),
     `Task definition: ${taskDefinition}.`,
     ...(config.commands.preDeploy ? [`Run pre-deploy-command (up to ${formatDurationInput(config.commands.timeoutMs)}).`] : []),
+    ...(config.commands.preDeployTask ? [`Run a one-off task of it with pre-deploy-task-command ${JSON.stringify(config.commands.preDeployTask)}; it must exit 0 within ${formatDurationInput(config.waitTimeoutMs)}.`] : []),
     `Update ${config.services[idle]} to it with ${desired} task(s); wait up to ${formatDurationInput(config.waitTimeoutMs)} for the rollout.`,
     `Verify ${idle}: all targets healthy${config.health.url ? `, then ${config.health.healthyThreshold} consecutive passes of ${substituteColour(config.health.url, idle)}` : ''}; at least as many tasks as ${live} wants.`,
     ...(config.commands.smokeTest ? [`Run smoke-test-command against ${idle} (up to ${formatDurationInput(config.commands.timeoutMs)}); traffic moves only if it passes.`] : []),

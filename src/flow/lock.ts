@@ -104,7 +104,7 @@ export function lockTtlMs(config: Config): number {
   // wait-timeout bounds three waits: the rollout, the idle colour's checks, and its capacity parity;
   // command-timeout bounds each of the team's commands.
   const { preDeploy, smokeTest, postDeploy, rollback } = config.commands;
-  const commands = [preDeploy, smokeTest, postDeploy, rollback].filter(Boolean).length * config.commands.timeoutMs;
+  const commands = [preDeploy, smokeTest, postDeploy, rollback].filter(Boolean).length * config.commands.timeoutMs + (config.commands.preDeployTask ? config.waitTimeoutMs : 0);
   return 3 * config.waitTimeoutMs + shiftWaits + config.bakeTimeMs + config.scaleDownDelayMs + commands + 30 * 60_000;
 }
 

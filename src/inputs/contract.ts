@@ -37,6 +37,7 @@ export const INPUT_DEFAULTS = {
   'dry-run': 'false',
   'expected-live-color': '',
   'pre-deploy-command': '',
+  'pre-deploy-task-command': '',
   'smoke-test-command': '',
   'post-deploy-command': '',
   'rollback-command': '',

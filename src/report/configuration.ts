@@ -44,6 +44,7 @@ function commandLines(config: Config): [string, string | undefined][] {
   const first = (script: string | undefined) => (script === undefined ? undefined : `${script.split('\n')[0]}${script.includes('\n') ? ' …' : ''} (timeout ${formatDurationInput(timeoutMs)})`);
   return [
     ['pre-deploy command', first(preDeploy)],
+    ['pre-deploy task', config.commands.preDeployTask ? JSON.stringify(config.commands.preDeployTask) : undefined],
     ['smoke-test command', first(smokeTest)],
     ['post-deploy command', first(postDeploy)],
     ['rollback command', first(rollback)],
