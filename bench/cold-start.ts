@@ -21,9 +21,11 @@ export interface ColdStartSamples {
   sdkMs: number[];
   /** What the action asked for first, e.g. `AmazonSSM.PutParameter`. */
   firstRequest: string;
+  /** The same for another build of the action (BENCH_BASELINE_REF), alternating with this one. */
+  baselineMs: number[];
 }
 
-export async function measureColdStart(actionDir: string, runs: number, sdkFloor: string): Promise<ColdStartSamples> {
+export async function measureColdStart(actionDir: string, runs: number, sdkFloor: string, baselineDir?: string): Promise<ColdStartSamples> {
   const arrivals: ((at: number, what: string) => void)[] = [];
   const server = createServer((req, res) => {
     const what = String(req.headers['x-amz-target'] ?? `${req.method ?? ''} ${req.url ?? ''}`);
@@ -38,13 +40,15 @@ export async function measureColdStart(actionDir: string, runs: number, sdkFloor
   try {
     const env = await actionEnvironment(actionDir, root, url);
     const metadata = await readActionMetadata(actionDir);
-    const samples: ColdStartSamples = { actionMs: [], floorMs: [], sdkMs: [], firstRequest: '' };
+    const samples: ColdStartSamples = { actionMs: [], floorMs: [], sdkMs: [], firstRequest: '', baselineMs: [] };
+    const baseline = baselineDir ? join(baselineDir, (await readActionMetadata(baselineDir)).main.slice(baselineDir.length)) : undefined;
     for (let i = 0; i < runs; i += 1) {
       const action = await timeToFirstRequest(arrivals, [metadata.main], env);
       samples.actionMs.push(action.ms);
       samples.firstRequest = action.what;
       samples.floorMs.push((await timeToFirstRequest(arrivals, ['-e', FLOOR_SCRIPT], { PATH: process.env.PATH ?? '', BENCH_URL: `${url}/` })).ms);
       samples.sdkMs.push((await timeToFirstRequest(arrivals, [sdkFloor], { ...env })).ms);
+      if (baseline) samples.baselineMs.push((await timeToFirstRequest(arrivals, [baseline], env)).ms);
     }
     return samples;
   } finally {

@@ -6,9 +6,11 @@
 // (b) bundle sizes; (c) passed verification → listener changed; (d) time to restore a degrading deploy against
 // unhealthy-threshold × interval + one API round trip; (e) failed requests at 200 req/s during a healthy deploy
 // of ≥ 10 000 requests; (f) AWS requests per deploy by operation; (g) time beyond what AWS and the inputs made
-// the action wait.
-import { writeFile } from 'node:fs/promises';
-import { cpus, loadavg, platform, arch, totalmem } from 'node:os';
+// the action wait. With BENCH_BASELINE_REF=<git ref>, (a) also times that revision's committed dist/main,
+// alternating with this one: a before/after of the cold start under the same load.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, platform, arch, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../sandbox/index.js';
 import { repositoryRoot } from '../sandbox/demo/deploy.js';
@@ -46,6 +48,13 @@ const SETTINGS = {
   healthCheckGracePeriodSeconds: 120,
 };
 
+/** The committed dist/ and action.yml of another revision, in a temporary directory: a before/after in one run. */
+async function checkoutBuild(root: string, ref: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-baseline-'));
+  execFileSync('bash', ['-c', `git -C "$0" archive "$1" action.yml dist | tar -x -C "$2"`, root, ref, dir]);
+  return dir;
+}
+
 const began = preciseNow();
 const progress = (text: string) => console.log(`[bench +${((preciseNow() - began) / 1000).toFixed(0).padStart(3)}s] ${text}`);
 
@@ -63,7 +72,13 @@ async function main(): Promise<void> {
   }
 
   progress(`cold start: ${SETTINGS.coldStartRuns} runs each of dist/main, the node -e floor and the SDK floor, alternating`);
-  const cold = await measureColdStart(root, SETTINGS.coldStartRuns, await buildSdkFloor(root));
+  const baselineRef = process.env.BENCH_BASELINE_REF;
+  const baselineDir = baselineRef ? await checkoutBuild(root, baselineRef) : undefined;
+  const cold = await measureColdStart(root, SETTINGS.coldStartRuns, await buildSdkFloor(root), baselineDir);
+  if (baselineRef && cold.baselineMs.length > 0) {
+    figures['coldStart.baseline'] = figure(`(a) cold start of dist/main at ${baselineRef} (BENCH_BASELINE_REF), alternating`, 'ms', summarise(cold.baselineMs));
+    figures['coldStart.baselineRatio'] = single(`(a) cold start ÷ cold start at ${baselineRef} (medians, same run)`, '×', Number((median(cold.actionMs) / median(cold.baselineMs)).toFixed(2)));
+  }
   const coldAction = summarise(cold.actionMs);
   const coldFloor = summarise(cold.floorMs);
   figures['coldStart.action'] = figure('(a) cold start: spawn dist/main → first AWS request', 'ms', coldAction, `first request: ${cold.firstRequest}`);
@@ -187,6 +202,7 @@ async function main(): Promise<void> {
     raw: {
       coldStartActionMs: cold.actionMs.map(round1),
       coldStartFloorMs: cold.floorMs.map(round1),
+      ...(cold.baselineMs.length > 0 ? { coldStartBaselineMs: cold.baselineMs.map(round1) } : {}),
       switchMs: switches.map(round1),
       restoreMs: restores.map(round1),
       timeBreakdowns: breakdowns.map((b) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, round1(v)]))),

@@ -1,8 +1,10 @@
 // `npm run demo`: the whole blue-green story on this machine, with the built action (dist/) run as the GitHub
 // runner runs it. v1 is live on blue; under steady user traffic a healthy v2 is deployed (traffic moves to green,
-// no request fails), then a broken v3 that starts failing once it gets users (the action rolls it back).
-// Prints the phases as they happen, each run's job summary and failed requests, and exits 0 only when both
-// deploys did what the action promises. The last line is the one-sentence result.
+// no request fails), then a broken v3 that starts failing once it gets users (the action rolls it back), then a v4
+// that passes its health checks but fails the team's smoke test (traffic never moves). Every deploy is recorded
+// as a GitHub deployment in the sandbox's GitHub fake. Prints the phases as they happen, each run's job summary,
+// failed requests and the deployment records, and exits 0 only when every deploy did what the action promises.
+// The last line is the one-sentence result.
 import { startSandbox, type BlueGreenScenario, type Sandbox } from './index.js';
 import { storyLine } from './demo/action-log.js';
 import { runDeploy, type TimedRun } from './demo/deploy.js';
@@ -79,11 +81,27 @@ async function main(): Promise<number> {
       const restore = timeToRestore(watch, load, broken.timed);
       brokenChecks.push({ what: 'v3: the listener was switched to v3 and then restored', ok: restore !== undefined });
 
+      // Healthy by its health checks, broken for users: only a test of what users do catches it, before they do.
+      const stoppedBefore = watch.changes.length;
+      const smoked = await deploy(sandbox, sc, load, 'v4 (passes its health checks, fails every real request)', sc.registerTaskDefinition({ version: 'v4', behaviour: 'degrade-after-traffic:0' }), DEMO_TIMINGS.bakeTime, {
+        'smoke-test-command': SMOKE_TEST,
+      });
+      const smokeChecks = [
+        { what: 'v4: the action reports failed, not rolled back (traffic never moved)', ok: smoked.timed.run.outputs.status === 'failed' && smoked.timed.run.outputs['rolled-back'] === 'false' },
+        { what: 'v4: the smoke test stopped it before the switch: the production listener never changed', ok: watch.changes.length === stoppedBefore },
+        { what: 'v4: no user request failed or reached v4', ok: smoked.traffic.failed === 0 && (smoked.traffic.byVersion?.v4 ?? 0) === 0 },
+        { what: 'v4: green (v2) is still live', ok: liveColour(sandbox, sc) === 'green' },
+      ];
+      const records = printDeploymentRecords(sandbox);
+      const recordChecks = [
+        { what: 'GitHub: v2 success, v3 failure (rolled back), v4 failure (smoke test)', ok: records.join(' ') === 'in_progress→success in_progress→failure in_progress→failure' },
+      ];
+
       stopFailureTicker();
-      const checks: Check[] = [...healthyChecks, ...brokenChecks];
+      const checks: Check[] = [...healthyChecks, ...brokenChecks, ...smokeChecks, ...recordChecks];
       console.log('');
       console.log('## Result');
-      for (const r of [healthy, broken]) {
+      for (const r of [healthy, broken, smoked]) {
         const versions = Object.entries(r.traffic.byVersion ?? {}).map(([v, n]) => `${v} ${n}`).join(', ');
         console.log(
           `- ${r.label}: ${r.timed.run.outputs.status ?? '(no status)'} in ${((r.timed.endedAt - r.timed.startedAt) / 1000).toFixed(1)} s; ` +
@@ -103,7 +121,7 @@ async function main(): Promise<number> {
       console.log(
         `demo: healthy deploy ${healthy.traffic.failed}/${healthy.traffic.total} requests failed; broken deploy rolled back in ${
           restore ? ((restore.restoredAt - restore.degradedAt) / 1000).toFixed(1) : 'n/a'
-        } s`,
+        } s; smoke test stopped v4 with ${smoked.traffic.failed}/${smoked.traffic.total} requests failed`,
       );
       return allOk ? 0 : 1;
     } finally {
@@ -123,10 +141,12 @@ async function deploy(
   label: string,
   taskDefinitionArn: string,
   bakeTime: string,
+  extra: Record<string, string> = {},
 ): Promise<DeployReport> {
   console.log('');
   say(`Deploying ${label} with the built action (dist/main, then dist/post)`);
-  const timed = await runDeploy(sandbox, deployInputs(sc, taskDefinitionArn, { ...DEMO_TIMINGS, bakeTime }), (step, line) => {
+  const inputs = { ...deployInputs(sc, taskDefinitionArn, { ...DEMO_TIMINGS, bakeTime }), 'github-deployment': 'true', environment: 'production', 'environment-url': `${sc.prodUrl}/`, ...extra };
+  const timed = await runDeploy(sandbox, inputs, (step, line) => {
     const story = storyLine(step, line);
     if (story !== undefined) say(story);
   });
@@ -140,6 +160,23 @@ async function deploy(
   );
   console.log(`\n----- job summary (${label}) -----\n${timed.run.summary.trim()}\n----- end of job summary -----`);
   return { label, timed, traffic };
+}
+
+/** The team's smoke test: a real request through the URL the action gives it (the test listener, on the idle colour). */
+const SMOKE_TEST = 'curl --fail --silent --show-error --max-time 5 "${BLUE_GREEN_TARGET_URL%/health}/checkout"';
+
+/** The sandbox's GitHub fake as GitHub's Environments page would list it; returns each record's status sequence. */
+function printDeploymentRecords(sandbox: Sandbox): string[] {
+  console.log('\n----- GitHub deployment records (environment: production) -----');
+  const sequences = sandbox.github.deployments().map((d) => {
+    const statuses = sandbox.github.statuses(d.id);
+    const td = (d.payload as { taskDefinitionArn?: string }).taskDefinitionArn?.split('/').pop() ?? '?';
+    const last = statuses.at(-1);
+    console.log(`#${d.id} ${d.task} ${td} → ${(d.payload as { colour?: string }).colour ?? '?'}: ${statuses.map((s) => s.state).join(' → ')}${last?.description ? ` ("${last.description}")` : ''}`);
+    return statuses.map((s) => s.state).join('→');
+  });
+  console.log('----- end of GitHub deployment records -----');
+  return sequences;
 }
 
 /** From v3's first failed user request (its degradation, as users saw it) to the listener back on green. */
