@@ -10,6 +10,7 @@ import type { World } from './core/world.js';
 import { ecsOperations } from './ecs/api.js';
 import { EcsModel } from './ecs/model.js';
 import { Scheduler } from './ecs/scheduler.js';
+import { StandaloneTasks } from './ecs/standalone.js';
 import { locateTaskServer } from './ecs/task-process.js';
 import { elbOperations } from './elb/api.js';
 import { HealthChecker } from './elb/health.js';
@@ -80,6 +81,13 @@ export interface Sandbox {
   setDesiredCount(selector: { cluster?: string; service: string }, desiredCount: number): void;
   /** Changes the behaviour of a service's running tasks (new tasks still follow their task definition). Returns how many. */
   setTaskBehaviour(selector: { cluster?: string; service: string }, behaviour: string): number;
+  /**
+   * The next RunTask places no task and answers `failures: [{arn, reason}]`, as ECS does when it finds no
+   * capacity (e.g. `RESOURCE:MEMORY`). Once per call.
+   */
+  failNextRunTask(reason: string): void;
+  /** The last lines a standalone task's process wrote (ECS would send them to the task's log driver). */
+  taskOutput(taskArn: string): string[];
   /** Creates or updates a CloudWatch alarm's state. */
   setAlarm(name: string, state: AlarmStateValue, reason?: string): void;
   /** Current targets of a target group (copies). */
@@ -143,7 +151,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   const health = new HealthChecker(elb);
   const holder: { sandbox?: Sandbox } = {};
-  const ecsOps = ecsOperations(ecs, scheduler, account);
+  const standalone = new StandaloneTasks(ecs, account, locateTaskServer(), opts.stopTimeoutMs ?? 2000);
+  const runTaskFailures: string[] = [];
+  const ecsOps = ecsOperations(ecs, scheduler, account, standalone, runTaskFailures);
   const updateService = ecsOps.UpdateService;
   if (!updateService) throw new Error('sandbox bug: ECS has no UpdateService');
   const server = await startEndpoint(
@@ -191,6 +201,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     requests: (f) => log.list(f),
     requestCounts: (f) => log.countByOperation(f),
     clearRequests: () => log.clear(),
+    failNextRunTask: (reason) => {
+      runTaskFailures.push(reason);
+    },
+    taskOutput: (taskArn) => [...(ecs.tasks.find((t) => t.arn === taskArn)?.standalone?.output ?? [])],
     setDesiredCount(sel, desiredCount) {
       const [service, ...more] = servicesMatching(sel).filter((s) => s.status === 'ACTIVE');
       if (!service) throw new Error(`no ACTIVE service ${sel.service}${sel.cluster === undefined ? '' : ` in cluster ${sel.cluster}`}`);
@@ -225,7 +239,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     waitFor: (check, o) => waitFor(check, o),
     async stop() {
       health.stop();
-      await scheduler.stop();
+      await Promise.all([scheduler.stop(), standalone.shutdown()]);
       elb.dispose();
       await Promise.all([dataPlane.close(), server.close(), github.stop()]);
     },

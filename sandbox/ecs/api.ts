@@ -5,10 +5,11 @@ import { arns, type Account } from '../core/ids.js';
 import { describeService, describeTask, describeTaskDefinition } from './describe.js';
 import type { Cluster, EcsModel, Service } from './model.js';
 import type { Scheduler } from './scheduler.js';
+import type { StandaloneTasks } from './standalone.js';
 
 type Input = Record<string, unknown>;
 
-export function ecsOperations(model: EcsModel, scheduler: Scheduler, account: Account): Record<string, (input: Input) => unknown> {
+export function ecsOperations(model: EcsModel, scheduler: Scheduler, account: Account, standalone?: StandaloneTasks, runTaskFailures: string[] = []): Record<string, (input: Input) => unknown> {
   const clusterOrThrow = (ref: unknown): Cluster => {
     const c = model.cluster(typeof ref === 'string' ? ref : undefined);
     if (!c) throw new AwsError('ClusterNotFoundException', 'Cluster not found.');
@@ -105,15 +106,71 @@ export function ecsOperations(model: EcsModel, scheduler: Scheduler, account: Ac
         throw new AwsError('InvalidParameterException', `Invalid desiredStatus: ${desired}`);
       }
       const family = input.family as string | undefined;
+      const startedBy = input.startedBy as string | undefined;
       const tasks = model.tasks.filter(
         (t) =>
           t.clusterArn === cluster.arn &&
+          (startedBy === undefined || t.standalone?.startedBy === startedBy) &&
           (serviceName === undefined || t.serviceName === nameOf(String(serviceName))) &&
           (family === undefined || t.taskDefinitionArn.includes(`:task-definition/${family}:`)) &&
           (desired === 'STOPPED' ? t.desiredStatus === 'STOPPED' : t.desiredStatus === 'RUNNING') &&
           (desired !== 'PENDING' || ['PROVISIONING', 'PENDING'].includes(t.lastStatus)),
       );
       return { taskArns: tasks.map((t) => t.arn) };
+    },
+
+    RunTask(input) {
+      if (!standalone) throw new AwsError('InvalidParameterException', 'RunTask is not available in this sandbox.');
+      const cluster = clusterOrThrow(input.cluster);
+      const ref = input.taskDefinition;
+      const td = typeof ref === 'string' ? model.taskDefinition(ref) : undefined;
+      if (!td) throw new AwsError('ClientException', 'Unable to describe task definition.');
+      if (td.status !== 'ACTIVE') throw new AwsError('ClientException', 'TaskDefinition is inactive');
+      const count = input.count ?? 1;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 10) throw new AwsError('InvalidParameterException', 'count must be between 1 and 10.');
+      const strategy = input.capacityProviderStrategy as { capacityProvider?: string }[] | undefined;
+      if (input.launchType !== undefined && strategy !== undefined) {
+        throw new AwsError('InvalidParameterException', 'Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.');
+      }
+      const launchType = typeof input.launchType === 'string' ? input.launchType : strategy?.[0]?.capacityProvider?.startsWith('FARGATE') ? 'FARGATE' : 'EC2';
+      const awsvpc = td.input.networkMode === 'awsvpc' || launchType === 'FARGATE';
+      const vpc = (input.networkConfiguration as { awsvpcConfiguration?: { subnets?: unknown[] } } | undefined)?.awsvpcConfiguration;
+      if (awsvpc && !vpc) throw new AwsError('InvalidParameterException', "Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+      if (vpc && (!Array.isArray(vpc.subnets) || vpc.subnets.length === 0)) throw new AwsError('InvalidParameterException', 'subnets can not be empty.');
+      const names = new Set(((td.input.containerDefinitions as { name?: string }[] | undefined) ?? []).map((c) => c.name));
+      const overrides = new Map<string, { command?: string[]; environment?: Record<string, string> }>();
+      for (const o of ((input.overrides as { containerOverrides?: Record<string, unknown>[] } | undefined)?.containerOverrides ?? [])) {
+        const name = String(o.name ?? '');
+        if (!names.has(name)) throw new AwsError('InvalidParameterException', `Override for container named ${name} is not a container in the TaskDefinition.`);
+        const environment = Object.fromEntries(((o.environment as { name?: string; value?: string }[] | undefined) ?? []).flatMap((kv) => (kv.name ? [[kv.name, kv.value ?? '']] : [])));
+        overrides.set(name, { ...(Array.isArray(o.command) ? { command: o.command.map(String) } : {}), environment });
+      }
+      const startedBy = input.startedBy;
+      if (startedBy !== undefined && (typeof startedBy !== 'string' || !/^[a-zA-Z0-9_-]{1,128}$/.test(startedBy))) {
+        throw new AwsError('InvalidParameterException', 'startedBy may contain up to 128 letters (uppercase and lowercase), numbers, hyphens, and underscores.');
+      }
+      const failure = runTaskFailures.shift();
+      if (failure) return { tasks: [], failures: [{ arn: td.arn, reason: failure }] };
+      const tasks = Array.from({ length: count }, () =>
+        standalone.run({ cluster, taskDefinition: td, launchType, overrides, overridesAsGiven: input.overrides, ...(typeof startedBy === 'string' ? { startedBy } : {}), ...(typeof input.group === 'string' ? { group: input.group } : {}) }),
+      );
+      return { tasks: tasks.map(describeTask), failures: [] };
+    },
+
+    StopTask(input) {
+      if (!standalone) throw new AwsError('InvalidParameterException', 'StopTask is not available in this sandbox.');
+      const cluster = clusterOrThrow(input.cluster);
+      const ref = input.task;
+      if (typeof ref !== 'string' || ref === '') throw new AwsError('InvalidParameterException', 'Task cannot be empty.');
+      const task = model.tasks.find((t) => t.clusterArn === cluster.arn && (t.arn === ref || t.id === ref));
+      if (!task) throw new AwsError('InvalidParameterException', 'The referenced task was not found.');
+      const reason = typeof input.reason === 'string' && input.reason !== '' ? input.reason : 'Task stopped by user';
+      if (task.standalone) standalone.stop(task, reason);
+      else {
+        const service = model.services.find((s) => s.name === task.serviceName && s.clusterArn === cluster.arn);
+        if (service) void scheduler.stopTask(service, task, reason);
+      }
+      return { task: describeTask(task) };
     },
 
     DescribeTasks(input) {

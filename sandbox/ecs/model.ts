@@ -86,6 +86,10 @@ export interface Task {
   failedHealthChecksIn?: string;
   /** The task started to replace this one; this one stops once that one is healthy. */
   replacementArn?: string;
+  /** Why the container did not run (e.g. CannotStartContainerError), shown as the container's `reason`. */
+  containerReason?: string;
+  /** Set for a task started by RunTask (standalone.ts) rather than by a service. */
+  standalone?: { startedBy?: string; group: string; launchType: string; overrides: unknown; output: string[] };
 }
 
 export interface Cluster {
