@@ -1,0 +1,51 @@
+// The snippets a newcomer copies: every YAML and JSON block in the README and docs/ parses, and every call
+// of one of this repository's reusable workflows passes each input that workflow requires. The reusable
+// workflows' defaults keep the AWS role session longer than the job.
+import { describe, expect, it } from '@jest/globals';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+const files = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
+const blocks = files.flatMap((file) =>
+  [...readFileSync(file, 'utf8').matchAll(/```(yaml|json)\n([\s\S]*?)```/g)].map((m, i) => ({ file, index: i, lang: m[1], text: m[2] ?? '' })),
+);
+
+type WorkflowCall = { on: { workflow_call: { inputs: Record<string, { required?: boolean }> } } };
+const workflow = (name: string) => parse(readFileSync(join('.github', 'workflows', name), 'utf8')) as WorkflowCall & { on: { workflow_call: { inputs: Record<string, { default?: unknown }> } } };
+
+describe('documentation snippets', () => {
+  it('finds the snippets', () => {
+    expect(blocks.filter((b) => b.lang === 'yaml').length).toBeGreaterThan(5);
+  });
+
+  it.each(blocks.map((b) => [`${b.file} #${b.index} (${b.lang})`, b] as const))('%s parses', (_name, block) => {
+    if (block.lang === 'json') expect(() => JSON.parse(block.text)).not.toThrow();
+    else expect(() => parse(block.text)).not.toThrow();
+  });
+
+  it('every call of a reusable workflow passes the inputs it requires', () => {
+    const calls: { where: string; name: string; with: Record<string, unknown> }[] = [];
+    for (const block of blocks.filter((b) => b.lang === 'yaml')) {
+      const doc = parse(block.text) as { jobs?: Record<string, { uses?: string; with?: Record<string, unknown> }> } | null;
+      for (const job of Object.values(doc?.jobs ?? {})) {
+        const name = /\/\.github\/workflows\/([\w-]+\.yml)@/.exec(job.uses ?? '')?.[1];
+        if (name) calls.push({ where: `${block.file} #${block.index}`, name, with: job.with ?? {} });
+      }
+    }
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    for (const call of calls) {
+      const required = Object.entries(workflow(call.name).on.workflow_call.inputs)
+        .filter(([, spec]) => spec.required === true)
+        .map(([input]) => input);
+      expect({ where: call.where, missing: required.filter((input) => !(input in call.with)) }).toEqual({ where: call.where, missing: [] });
+    }
+  });
+});
+
+describe('reusable workflows', () => {
+  it.each(['deploy.yml', 'deploy-with-approval.yml'])('%s: the default role session outlives the default job timeout', (name) => {
+    const inputs = workflow(name).on.workflow_call.inputs;
+    expect(Number(inputs['role-duration-seconds']?.default)).toBeGreaterThan(Number(inputs['timeout-minutes']?.default) * 60);
+  });
+});
