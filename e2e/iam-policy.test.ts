@@ -1,0 +1,70 @@
+// The README's least-privilege policy against what the built action really calls: deploys that use every
+// feature that needs an AWS permission (a listener rule, alarms, a migration task, scale-down of the previous
+// colour), a manual rollback and a status run, against the sandbox, with every request recorded. Each call
+// must be granted by the policy (else a real deploy fails with AccessDenied half-way), and each action the
+// policy grants must be used by some run (else the policy asks for more than the action needs).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import type { Sandbox } from '../sandbox/index.js';
+import { createScenario, inputsFor, retire, startE2eSandbox } from './support/fixture.js';
+import { expectRun } from './support/metrics.js';
+import { runPlain } from './support/run-under-load.js';
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  sandbox = await startE2eSandbox();
+});
+afterAll(async () => {
+  await sandbox.stop();
+});
+
+const IAM_PREFIX: Record<string, string> = { elbv2: 'elasticloadbalancing', ecs: 'ecs', ssm: 'ssm', cloudwatch: 'cloudwatch' };
+
+/** Every API action the README's deploy policy and its read-only status policy grant. */
+function readmeActions(): { deploy: Set<string>; status: Set<string> } {
+  const blocks = [...readFileSync('README.md', 'utf8').matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1] ?? '{}') as { Statement?: { Action: string | string[] }[] });
+  const actions = (doc: { Statement?: { Action: string | string[] }[] } | undefined) => new Set((doc?.Statement ?? []).flatMap((s) => [s.Action].flat()));
+  const deploy = blocks.find((b) => JSON.stringify(b).includes('"EcsDeploy"'));
+  const status = blocks.find((b) => JSON.stringify(b).includes('"ReadPair"'));
+  return { deploy: actions(deploy), status: actions(status) };
+}
+
+describe('the README\'s IAM policy', () => {
+  it('grants every call the action makes, and nothing it never calls', async () => {
+    sandbox.setAlarm('e2e-iam-5xx', 'OK');
+    const sc = await createScenario(sandbox, 'e2e-iam', { withRule: true });
+    const since = Date.now();
+    const v2 = sc.registerTaskDefinition({ version: 'v2' });
+    const deployed = await runPlain(sandbox, inputsFor(sc, {
+      'task-definition': v2,
+      // Rendering an image registers a new revision (ecs:RegisterTaskDefinition).
+      'container-name': sc.containerName,
+      image: 'registry.example.com/web:v2',
+      'listener-rule-arn': sc.ruleArn ?? '',
+      'cloudwatch-alarms': 'e2e-iam-5xx',
+      'pre-deploy-task-command': 'exit 0',
+      'scale-down-previous': 'true',
+    }));
+    expectRun(deployed, { conclusion: 'success', status: 'succeeded' });
+    // A second deploy back to blue (scaled down by the first, so it is scaled up), then a manual rollback to it.
+    const v3 = sc.registerTaskDefinition({ version: 'v3' });
+    expectRun(await runPlain(sandbox, inputsFor(sc, { 'task-definition': v3, 'listener-rule-arn': sc.ruleArn ?? '' })), { conclusion: 'success', status: 'succeeded' });
+    expectRun(await runPlain(sandbox, inputsFor(sc, { mode: 'rollback', 'listener-rule-arn': sc.ruleArn ?? '' })), { conclusion: 'success', status: 'succeeded' });
+    const statusSince = Date.now();
+    expectRun(await runPlain(sandbox, inputsFor(sc, { mode: 'status', 'listener-rule-arn': sc.ruleArn ?? '' })), { conclusion: 'success', status: 'no-op' });
+
+    const called = (from: number, to = Infinity) => new Set(sandbox.requests({ since: from }).filter((r) => r.at < to).map((r) => `${IAM_PREFIX[r.service]}:${r.operation}`));
+    const { deploy, status } = readmeActions();
+    const all = called(since);
+    expect([...all].filter((a) => !deploy.has(a)).sort()).toEqual([]);
+    // Granted but not called here: iam:PassRole is no API call (ECS checks it when a task definition names
+    // roles), and ecs:StopTask stops a migration task only when it overruns wait-timeout or the job is
+    // cancelled (flow-migration.test.ts and run-task-fidelity.test.ts cover that call).
+    expect([...deploy].filter((a) => !all.has(a) && a !== 'iam:PassRole' && a !== 'ecs:StopTask').sort()).toEqual([]);
+    const statusCalls = called(statusSince);
+    expect([...statusCalls].filter((a) => !status.has(a)).sort()).toEqual([]);
+    expect([...status].filter((a) => !statusCalls.has(a)).sort()).toEqual([]);
+    retire(sandbox, sc);
+  }, 120_000);
+});
