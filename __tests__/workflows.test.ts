@@ -112,6 +112,18 @@ describe('validate-workflows', () => {
     expect(status).toBe(0);
   });
 
+  it('accepts environment.deployment (true, false or an expression) and reports any other value', () => {
+    const withDeployment = (value: string) => REUSABLE.replace('    runs-on: ubuntu-latest\n', `    runs-on: ubuntu-latest\n    environment:\n      name: production\n      deployment: ${value}\n`);
+    for (const value of ['false', '${{ inputs.dry-run }}']) {
+      const { status, output } = validate(fixture({ workflow: withDeployment(value) }));
+      expect([value, output]).toEqual([value, expect.stringContaining('no problems')]);
+      expect(status).toBe(0);
+    }
+    const { status, output } = validate(fixture({ workflow: withDeployment('maybe') }));
+    expect(status).toBe(1);
+    expect(output).toContain("deployment must be true, false or an expression, not 'maybe'");
+  });
+
   it('reports what the reusable workflow passes to, or reads from, the action that action.yml does not declare', () => {
     const workflow = REUSABLE.replace('          bake-time: ${{ inputs.bake-time }}', '          bake-tme: 1m').replace(
       'steps.run.outputs.status',

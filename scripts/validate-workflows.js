@@ -17,6 +17,9 @@
 //     queues"): unknown to both; removed before the schema check, its values checked here.
 //   - `job.workflow_repository|sha|ref|file_path` (GitHub docs, contexts reference, job context):
 //     unknown to actionlint's context types; only those four names are let through.
+//   - a job's `environment.deployment` (GitHub docs, "Deploying to a specific environment", github/docs
+//     PR #60278: `deployment: false` keeps the environment but creates no deployment record): unknown to
+//     both; removed before the schema check, and its value must be a boolean or an expression.
 // When a validator release learns a feature, delete its tolerance.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -28,6 +31,7 @@ import { LineCounter, parseDocument } from 'yaml';
 const ACTIONLINT_SCHEMA_LAG = [
   /^property "workflow_(repository|sha|ref|file_path)" is not defined in object type \{container: /,
   /^unexpected key "queue" for "concurrency" section/,
+  /^unexpected key "deployment" for "environment" section/,
 ];
 const REQUIRED_RUNTIME = 'node24';
 const MAX_DISPATCH_INPUTS = 25; // GitHub changelog 2025-12-04 (was 10)
@@ -133,12 +137,24 @@ function checkConcurrencyQueue(file, keys, concurrency) {
   }
 }
 
-/** The workflow without the keys the schema does not know yet (checked by checkConcurrencyQueue). */
+/** `environment.deployment`: a boolean, or an expression that yields one. */
+function checkEnvironmentDeployment(file, keys, environment) {
+  if (!isMapping(environment) || !('deployment' in environment)) return;
+  const value = environment.deployment;
+  if (typeof value !== 'boolean' && !/^\$\{\{[\s\S]*\}\}$/.test(text(value).trim())) {
+    file.report([...keys, 'deployment'], 'environment', `deployment must be true, false or an expression, not '${text(value)}'`);
+  }
+}
+
+/** The workflow without the keys the schema does not know yet (checked by checkConcurrencyQueue and checkEnvironmentDeployment). */
 function withoutSchemaLag(workflow) {
   const copy = copyOf(workflow);
   const strip = (holder) => { if (isMapping(holder?.concurrency)) delete holder.concurrency.queue; };
   strip(copy);
-  for (const job of Object.values(isMapping(copy.jobs) ? copy.jobs : {})) strip(job);
+  for (const job of Object.values(isMapping(copy.jobs) ? copy.jobs : {})) {
+    strip(job);
+    if (isMapping(job?.environment)) delete job.environment.deployment;
+  }
   return copy;
 }
 
@@ -218,6 +234,7 @@ function checkJobs(file, workflow, action, workflowInputs, actionRepoName) {
   checkConcurrencyQueue(file, ['concurrency'], workflow.concurrency);
   for (const [jobId, job] of Object.entries(isMapping(workflow.jobs) ? workflow.jobs : {})) {
     checkConcurrencyQueue(file, ['jobs', jobId, 'concurrency'], job?.concurrency);
+    checkEnvironmentDeployment(file, ['jobs', jobId, 'environment'], job?.environment);
     const steps = Array.isArray(job?.steps) ? job.steps : [];
     const checkoutPaths = steps
       .filter((s) => text(s?.uses).startsWith('actions/checkout@') && s.with?.path)
