@@ -1054,3 +1054,41 @@ describe('pre-deploy-task-command', () => {
   });
 });
 
+describe('YAML task definition files', () => {
+  const yamlDefinition = [
+    'family: shop',
+    'networkMode: awsvpc',
+    'requiresCompatibilities: [FARGATE]',
+    'cpu: "256"',
+    'memory: "512"',
+    'containerDefinitions:',
+    '  - name: app',
+    '    image: shop:1',
+    '    essential: true',
+    '    portMappings:',
+    '      - containerPort: 8080',
+    'taskDefinitionArn: arn:aws:ecs:us-east-1:123456789012:task-definition/shop:3',
+    '',
+  ].join('\n');
+
+  it('reads a .yml or .yaml file once the parser is loaded, as the JSON one', async () => {
+    const { prepareYaml } = await import('../src/inputs/yaml-files.js');
+    const path = writeFixture('td.yaml', yamlDefinition);
+    await prepareYaml(path);
+    const config = configWith({ 'task-definition': path, 'container-name': 'app', image: 'shop:2' });
+    expect(config.taskDefinition).toEqual({ kind: 'file', path });
+    const loaded = loadTaskDefinitionFile(path);
+    expect(loaded).toMatchObject({ family: 'shop', cpu: '256', containerDefinitions: [{ name: 'app', image: 'shop:1', portMappings: [{ containerPort: 8080 }] }] });
+    expect(loaded).not.toHaveProperty('taskDefinitionArn');
+  });
+
+  it('names the format in the error for a file that does not parse, or is not a mapping', async () => {
+    const { prepareYaml } = await import('../src/inputs/yaml-files.js');
+    const broken = writeFixture('broken.yml', 'family: [unclosed\n');
+    await prepareYaml(broken);
+    expect(expectRejected('task-definition', broken).message).toContain('valid YAML');
+    const list = writeFixture('list.yml', '- a\n- b\n');
+    expect(expectRejected('task-definition', list).message).toContain('a YAML object (a mapping)');
+  });
+});
+

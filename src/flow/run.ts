@@ -7,6 +7,7 @@ import { Cancelled, errorMessage, InputError } from '../errors.js';
 import { checkHealthCheckHosts } from '../health/preflight.js';
 import { createHttpProbe, type Probe } from '../health/probe.js';
 import { readConfig } from '../inputs.js';
+import { prepareYaml } from '../inputs/yaml-files.js';
 import { failStep } from '../report/annotations.js';
 import { describeConfig } from '../report/configuration.js';
 import { setOutputs } from '../report/outcome.js';
@@ -66,6 +67,7 @@ const title = (config: Config): string =>
 export async function runMain(overrides: Overrides = {}): Promise<FlowResult | undefined> {
   let config: Config;
   try {
+    await prepareYaml(core.getInput('task-definition'));
     config = readConfig();
   } catch (error) {
     setOutputs({ status: 'failed', rolledBack: false });

@@ -1,9 +1,10 @@
-// `task-definition`: the live service's, a registered one (ARN, family[:revision]) or a JSON file in
-// the shape `aws ecs describe-task-definition` prints, which must register as it is.
+// `task-definition`: the live service's, a registered one (ARN, family[:revision]) or a JSON or YAML file
+// in the shape `aws ecs describe-task-definition` prints, which must register as it is.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type { TaskDefinitionSource } from '../types.js';
+import { isYamlPath, parseYaml } from './yaml-files.js';
 
 const INPUT = 'task-definition';
 const FAMILY = '[a-zA-Z0-9_-]{1,255}';
@@ -44,7 +45,7 @@ export function parseTaskDefinitionSource(value: string): TaskDefinitionSource {
       throw new InputError(
         INPUT,
         value,
-        'a task definition ARN such as arn:aws:ecs:us-east-1:123456789012:task-definition/my-app:42, family[:revision], or a JSON file path',
+        'a task definition ARN such as arn:aws:ecs:us-east-1:123456789012:task-definition/my-app:42, family[:revision], or a JSON or YAML file path',
       );
     }
     return { kind: 'reference', value };
@@ -68,15 +69,16 @@ export function loadTaskDefinitionFile(path: string): Record<string, unknown> {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new InputError(INPUT, path, `a task definition ARN, family[:revision], or a readable JSON file (reading ${resolve(path)} failed: ${reason})`);
+    throw new InputError(INPUT, path, `a task definition ARN, family[:revision], or a readable JSON or YAML file (reading ${resolve(path)} failed: ${reason})`);
   }
+  const format = isYamlPath(path) ? 'YAML' : 'JSON';
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = format === 'YAML' ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
-    throw new InputError(INPUT, path, `a task definition file holding valid JSON (${(error as Error).message})`);
+    throw new InputError(INPUT, path, `a task definition file holding valid ${format} (${(error as Error).message.split('\n')[0] ?? ''})`);
   }
-  if (!isObject(parsed)) throw new InputError(INPUT, path, 'a task definition file holding a JSON object');
+  if (!isObject(parsed)) throw new InputError(INPUT, path, `a task definition file holding a ${format} object (a mapping)`);
 
   const envelope = isObject(parsed.taskDefinition) ? parsed : undefined;
   const definition = envelope ? (parsed.taskDefinition as Record<string, unknown>) : parsed;
