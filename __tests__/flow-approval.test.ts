@@ -118,6 +118,15 @@ describe('mode: promote', () => {
     expect(weightsOf(h.aws.listenerActions(), TG).green).toBe(0);
   });
 
+  it('does not mistake an INACTIVE deployment that ECS still lists for a rollout', async () => {
+    const { h, arn } = await prepared();
+    const green = h.aws.services.get(SERVICES.green);
+    green?.deployments.push({ id: 'ecs-svc/old', status: 'INACTIVE', taskDefinitionArn: taskDefArn(1), desiredCount: 0, runningCount: 0, failedTasks: 0 });
+    const result = await promoteWith(h, arn);
+    expect(result.error).toBeUndefined();
+    expect(result.outcome.status).toBe('succeeded');
+  });
+
   it('refuses while a rollout runs on the idle colour, and when it was scaled to zero', async () => {
     const { h, arn } = await prepared();
     const green = h.aws.services.get(SERVICES.green);

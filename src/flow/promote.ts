@@ -53,7 +53,8 @@ export function checkPrepared(config: Config, pair: DiscoveredPair): void {
     throw new PreparedStateChanged(`${idle} (${config.services[idle]}) runs ${idleService.taskDefinitionArn}, not the prepared ${expected}.${elsewhere} Nothing was changed. ${again}`);
   }
   const primary = idleService.deployments.find((d) => d.status === 'PRIMARY');
-  const others = idleService.deployments.filter((d) => d.status !== 'PRIMARY');
+  // ACTIVE: an older deployment still running or draining. INACTIVE ones are history (ECS lists them briefly).
+  const others = idleService.deployments.filter((d) => d.status === 'ACTIVE');
   if (!primary || others.length > 0 || (primary.rolloutState !== undefined && primary.rolloutState !== 'COMPLETED')) {
     const states = idleService.deployments.map((d) => `${d.status} ${d.taskDefinitionArn} ${d.rolloutState ?? ''}`.trim()).join('; ');
     throw new PreparedStateChanged(`${idle} (${config.services[idle]}) has a rollout in progress (${states}): something is changing it. Nothing was changed; wait for it to finish or ${again.charAt(0).toLowerCase()}${again.slice(1)}`);
