@@ -288,6 +288,15 @@ describe('renderSummaryMarkdown', () => {
     expect(md).not.toContain('\nok\n');
   });
 
+  it('says what a prepare did: the idle colour prepared with its task definition, the live one still serving', () => {
+    const md = renderSummaryMarkdown(
+      deployReport({ mode: 'prepare', title: 'Blue-green prepare of web', outcome: { status: 'succeeded', liveColour: 'blue', previousColour: 'blue', targetColour: 'green', taskDefinitionArn: TASK, rolledBack: false } }),
+    );
+    expect(md).toContain(`**green** is prepared, running \`${TASK}\` and passed its checks; **blue** still serves all traffic. Switch with \`mode: promote\` and \`expected-task-definition-arn: ${TASK}\`.`);
+    const failed = renderSummaryMarkdown(deployReport({ mode: 'promote', outcome: { status: 'failed', liveColour: 'blue', previousColour: 'blue', rolledBack: false } }));
+    expect(failed).toContain('The promote failed; **blue** is live.');
+  });
+
   it('shortens target group ARNs to their names in the diagram', () => {
     expect(targetGroupName(TG.green)).toBe('web-green');
     expect(targetGroupName('my-tg')).toBe('my-tg');

@@ -33,6 +33,7 @@ describe('prepare, then promote', () => {
     expect(parameterValue(sandbox, sc.parameterName)).toBe('blue');
     expect(parameterValue(sandbox, lockName(sc))).toBeUndefined();
     expect(annotations(prepared.run, 'notice')).toContainEqual(expect.objectContaining({ title: 'Prepared green; traffic stays on blue' }));
+    expect(prepared.run.summary).toContain(`**green** is prepared, running \`${v2}\` and passed its checks; **blue** still serves all traffic.`);
     // The reviewers' view: the test listener shows the prepared version.
     const review = (await (await fetch(`${sc.testUrl}/`)).json()) as { version: string };
     expect(review.version).toBe('v2');

@@ -104,12 +104,19 @@ function outcomeParagraph(report: Report): string {
   const failedRelease = report.release ? ` **Failed release:** ${releaseLine(report.release)}.` : '';
   switch (o.status) {
     case 'succeeded':
+      if (report.mode === 'prepare') {
+        const prepared = o.targetColour ? bold(o.targetColour) : 'The idle colour';
+        return `${prepared} is prepared${runs} and passed its checks; ${live ? bold(live) : 'the live colour'} still serves all traffic. Switch with \`mode: promote\`${o.taskDefinitionArn ? ` and \`expected-task-definition-arn: ${o.taskDefinitionArn}\`` : ''}.`;
+      }
       if (report.mode === 'rollback') return `Rolled back on request: ${live ? bold(live) : 'the other colour'} is live again${was}${runs}.${switched}`;
       return `${live ? bold(live) : 'The new colour'} is live${was}${runs}.${switched}`;
     case 'rolled-back':
       return `The deploy was rolled back: traffic is back on ${live ? bold(live) : 'the previous colour'}.${reason}${failedRelease}`;
-    case 'failed':
-      return `The ${report.mode === 'rollback' ? 'rollback' : 'deploy'} failed; ${live ? `${bold(live)} is live` : 'the live colour is unknown'}.${reason}${report.mode === 'deploy' ? failedRelease : ''}`;
+    case 'failed': {
+      const what = { deploy: 'deploy', prepare: 'prepare', promote: 'promote', rollback: 'rollback', status: 'status' }[report.mode];
+      const release = report.mode === 'deploy' || report.mode === 'prepare' || report.mode === 'promote' ? failedRelease : '';
+      return `The ${what} failed; ${live ? `${bold(live)} is live` : 'the live colour is unknown'}.${reason}${release}`;
+    }
     case 'no-op':
       if (report.plan) return `Dry run: nothing was changed.${live ? ` ${bold(live)} is live${runs}.` : ''}`;
       return `Nothing to do${live ? `: ${bold(live)} is live${runs}` : ''}.${reason}`;
