@@ -295,6 +295,11 @@ describe('renderSummaryMarkdown', () => {
     expect(md).toContain(`**green** is prepared, running \`${TASK}\` and passed its checks; **blue** still serves all traffic. Switch with \`mode: promote\` and \`expected-task-definition-arn: ${TASK}\`.`);
     const failed = renderSummaryMarkdown(deployReport({ mode: 'promote', outcome: { status: 'failed', liveColour: 'blue', previousColour: 'blue', rolledBack: false } }));
     expect(failed).toContain('The promote failed; **blue** is live.');
+    const afterSwitch = renderSummaryMarkdown(
+      deployReport({ outcome: { status: 'failed', liveColour: 'green', previousColour: 'blue', targetColour: 'green', taskDefinitionArn: TASK, rolledBack: false } }),
+    );
+    expect(afterSwitch).toContain(`**green** is live (was **blue**), running \`${TASK}\`: the release passed its bake, but the deploy failed after the switch`);
+    expect(afterSwitch).not.toContain('Failed release');
   });
 
   it('shortens target group ARNs to their names in the diagram', () => {

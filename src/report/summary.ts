@@ -114,6 +114,10 @@ function outcomeParagraph(report: Report): string {
       return `The deploy was rolled back: traffic is back on ${live ? bold(live) : 'the previous colour'}.${reason}${failedRelease}`;
     case 'failed': {
       const what = { deploy: 'deploy', prepare: 'prepare', promote: 'promote', rollback: 'rollback', status: 'status' }[report.mode];
+      // The new colour went live and baked; what failed came after (post-deploy-command): the release stands.
+      if (o.targetColour && live === o.targetColour && o.previousColour && o.previousColour !== live) {
+        return `${bold(live)} is live${was}${runs}: the release passed its bake, but the ${what} failed after the switch (see the annotation).${switched}`;
+      }
       const release = report.mode === 'deploy' || report.mode === 'prepare' || report.mode === 'promote' ? failedRelease : '';
       return `The ${what} failed; ${live ? `${bold(live)} is live` : 'the live colour is unknown'}.${reason}${release}`;
     }
