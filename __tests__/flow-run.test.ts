@@ -1,5 +1,8 @@
 // The entrypoints' logic: inputs through the mocked core.getInput, the FakeAws through overrides.ports,
 // the runner's state through overrides.state, and SIGINT through an EventEmitter.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { EventEmitter } from 'node:events';
 
@@ -223,6 +226,23 @@ describe('runPost', () => {
     expect(w.aws.parameters.has(LOCK)).toBe(false);
     expect(errorAnnotations()).toEqual([{ message: expect.stringContaining("Main did not finish (phase 'baking')"), title: 'Post step restored traffic' }]);
     expect(process.exitCode).toBe(exitCode);
+  });
+
+  it('runs rollback-command when it restored traffic a killed main left shifted, told why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'post-rollback-command-'));
+    const log = join(dir, 'rollback.log');
+    core.setInputs({ ...INPUTS, 'rollback-command': `echo "$BLUE_GREEN_PHASE $BLUE_GREEN_LIVE_COLOR<-$BLUE_GREEN_TARGET_COLOR: $BLUE_GREEN_ROLLBACK_REASON" > ${log}` });
+    const w = wiring();
+    void runMain(w.overrides);
+    await advanceUntil(() => w.state.phase() === 'baking', 'baking');
+    const killed = w.state.copy();
+    jest.useRealTimers();
+
+    await runPost({ state: killed, ports: () => w.aws });
+
+    expect(w.aws.listenerActions()).toEqual([forwardTo(TG.blue)]);
+    expect(readFileSync(log, 'utf8')).toMatch(/^rollback blue<-green: Main did not finish \(phase 'baking'\); the post step restored traffic on blue/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('does nothing, and does not fail, after a successful main', async () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Sandbox } from '../sandbox/index.js';
 import { createScenario, inputsFor, retire, startE2eSandbox } from './support/fixture.js';
 import { expectRun, printFigures, recordFigures } from './support/metrics.js';
-import { colourOf, lockName, parameterValue } from './support/observe.js';
+import { bakeUnderway, colourOf, lockName, parameterValue } from './support/observe.js';
 import { annotations, runUnderLoad, stopAllLoads, TEST_TIMEOUT_MS } from './support/run-under-load.js';
 
 let sandbox: Sandbox;
@@ -109,6 +109,25 @@ describe('the team\'s commands', () => {
     const [line] = lines(log);
     expect(line).toMatch(/^rollback live=blue target=green td=\S+ url=\S+ reason=.* failed during the bake time/);
     expect(r.recorder.listenerChanges.filter((c) => c.arn === sc.listenerArn).map((c) => colourOf(sc, c.weights))).toEqual(['green', 'blue']);
+    retire(sandbox, sc);
+  }, TEST_TIMEOUT_MS);
+
+  it('a killed main: the post step restores traffic and runs rollback-command, told why', async () => {
+    const sc = await createScenario(sandbox, 'e2e-cmd-killed');
+    const v2 = sc.registerTaskDefinition({ version: 'v2' });
+    const log = join(dir, 'killed.log');
+
+    const r = await runUnderLoad(sandbox, sc, {
+      inputs: inputsFor(sc, { 'task-definition': v2, 'bake-time': '30s', 'rollback-command': RECORD }),
+      env: { COMMAND_LOG: log },
+      cancelAfterMs: () => bakeUnderway(sandbox, sc, 'green'),
+      killMain: true,
+    });
+
+    expect(r.run.post?.outcome).toBe('success');
+    expect(colourOf(sc, sandbox.forwardWeights(sc.listenerArn))).toBe('blue');
+    expect(lines(log)).toEqual([expect.stringMatching(/^rollback live=blue target=green td= url=\S+ reason=Main did not finish \(phase 'baking'\); the post step restored traffic on blue/)]);
+    expect(r.run.post?.stdout).toMatch(/::group::Run rollback-command/);
     retire(sandbox, sc);
   }, TEST_TIMEOUT_MS);
 

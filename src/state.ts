@@ -35,6 +35,8 @@ export interface PostContext {
   stateParameter: string;
   /** The production listener or rule, so post can read back where traffic is. */
   target?: TrafficTarget;
+  /** `rollback-command`, which post runs when it restored traffic main left shifted. */
+  rollbackCommand?: { script: string; timeoutMs: number; healthCheckUrl?: string };
 }
 
 export interface LockRecord {

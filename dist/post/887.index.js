@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   closeOpenRecord: () => (/* binding */ closeOpenRecord)
 /* harmony export */ });
 /* unused harmony exports REQUEST_TIMEOUT_MS, describe, runUrl, deploymentRef, octokitApi, DeploymentRecords */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4353);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1078);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3916);
 /* harmony import */ var _report_format_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2011);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2462);

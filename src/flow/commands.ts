@@ -40,9 +40,9 @@ export function commandFor(config: Config, point: CommandPoint): string | undefi
   return { 'pre-deploy': preDeploy, 'smoke-test': smokeTest, 'post-deploy': postDeploy, rollback }[point];
 }
 
-/** The environment of a command: the job's, less the action's own inputs, plus BLUE_GREEN_*. */
+/** The environment of a command: the job's, less the action's own inputs and saved state, plus BLUE_GREEN_*. */
 export function commandEnvironment(point: CommandPoint, ctx: CommandContext, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const inherited = Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && !e[0].startsWith('INPUT_'));
+  const inherited = Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && !e[0].startsWith('INPUT_') && !e[0].startsWith('STATE_'));
   return {
     ...Object.fromEntries(inherited),
     BLUE_GREEN_PHASE: point,

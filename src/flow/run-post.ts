@@ -4,7 +4,10 @@ import * as core from '@actions/core';
 import { createRestorePorts } from '../aws/clients.js';
 import type { RestorePorts } from '../aws/ports.js';
 import { oneLine } from '../report/format.js';
-import { readJson, runnerState, StateKey, type PostContext, type StateStore } from '../state.js';
+import { errorMessage } from '../errors.js';
+import { substituteColour } from '../health/probe.js';
+import { readJson, runnerState, savedColour, StateKey, type PostContext, type StateStore } from '../state.js';
+import { commandEnvironment } from './commands.js';
 import { post, POST_TITLES } from './post.js';
 
 export interface PostOverrides {
@@ -21,6 +24,8 @@ export async function runPost(overrides: PostOverrides = {}): Promise<void> {
   }
   const ports = overrides.ports ? overrides.ports(context) : createRestorePorts(context.region);
   const result = await post(context, ports, state);
+  // Post put traffic back where main found it: that is a rollback, and the team's command hears of it.
+  if (result.restored && context.rollbackCommand) await runRollbackCommandInPost(context.rollbackCommand, state, result.failure ?? 'the post step restored traffic');
   // Main died with a GitHub deployment record open: close it with what post found.
   if (state.get(StateKey.GitHubDeployment)) {
     const { closeOpenRecord } = await import('../github/deployments.js');
@@ -31,4 +36,33 @@ export async function runPost(overrides: PostOverrides = {}): Promise<void> {
   // An error annotation, not a failed step: post acts only when main did not finish, and main's step
   // has failed already; post's own exit code stays 0 (its tidy-up never turns a job red).
   if (result.failure) core.error(oneLine(result.failure), { title: POST_TITLES[result.outcome ?? 'not-restored'] });
+}
+
+/** `rollback-command` after post restored traffic; its failure is a warning, as in main. Loaded only when configured. */
+async function runRollbackCommandInPost(command: NonNullable<PostContext['rollbackCommand']>, state: StateStore, reason: string): Promise<void> {
+  const live = savedColour(state, StateKey.PreviousColour);
+  const target = savedColour(state, StateKey.NewColour);
+  if (!live || !target) return; // post restores only with both saved; nothing to tell otherwise
+  try {
+    const { runCommand } = await import('../commands/run-command.js');
+    core.startGroup('Run rollback-command');
+    const result = await runCommand({
+      script: command.script,
+      cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
+      timeoutMs: command.timeoutMs,
+      env: commandEnvironment('rollback', {
+        live,
+        target,
+        ...(command.healthCheckUrl && target ? { targetUrl: substituteColour(command.healthCheckUrl, target) } : {}),
+        rollbackReason: oneLine(reason),
+      }),
+    });
+    core.endGroup();
+    if (result.exitCode !== 0 || result.timedOut) {
+      core.warning(`The rollback itself is done; rollback-command ${result.timedOut ? 'ran out of command-timeout' : `exited with code ${result.exitCode}`}.${result.lastLines.length > 0 ? ` Last lines:\n${result.lastLines.join('\n')}` : ''}`, { title: 'rollback-command failed' });
+    }
+  } catch (error) {
+    core.endGroup();
+    core.warning(`The rollback itself is done; rollback-command could not run: ${errorMessage(error)}`, { title: 'rollback-command failed' });
+  }
 }

@@ -88,7 +88,13 @@ export async function runMain(overrides: Overrides = {}): Promise<FlowResult | u
     },
     get: (key) => store.get(key),
   };
-  saveJson(state, StateKey.Context, { region: config.region, targetGroups: config.targetGroups, stateParameter: config.stateParameter, target: trafficTarget(config) } satisfies PostContext);
+  saveJson(state, StateKey.Context, {
+    region: config.region,
+    targetGroups: config.targetGroups,
+    stateParameter: config.stateParameter,
+    target: trafficTarget(config),
+    ...(config.commands.rollback ? { rollbackCommand: { script: config.commands.rollback, timeoutMs: config.commands.timeoutMs, ...(config.health.url ? { healthCheckUrl: config.health.url } : {}) } } : {}),
+  } satisfies PostContext);
   const clock = overrides.clock ?? systemClock;
   const controller = new AbortController();
   const signals = overrides.signals ?? process;
