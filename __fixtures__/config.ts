@@ -5,6 +5,7 @@ import { LISTENER, PARAMETER, REGION, SERVICES, TG } from './fake-aws.js';
 export function makeConfig(overrides: Partial<Config> = {}): Config {
   return {
     mode: 'deploy',
+    engine: 'pair',
     cluster: 'shop',
     region: REGION,
     services: { ...SERVICES },

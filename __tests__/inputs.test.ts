@@ -132,6 +132,7 @@ describe('readConfig defaults', () => {
       scaleDownDelayMs: 0,
       lock: true,
       dryRun: false,
+      engine: 'pair',
       commands: { timeoutMs: 600_000 },
       run: expect.objectContaining({ id: expect.stringMatching(/^local-\d+-\d+-[0-9a-f]{8}$/) }),
     });
@@ -197,7 +198,7 @@ describe('required inputs', () => {
     }
     expect(caught).toBeInstanceOf(InputErrors);
     const aggregate = caught as InstanceType<typeof InputErrors>;
-    expect(aggregate.errors.map((e) => e.input).sort()).toEqual([...REQUIRED_INPUTS, 'aws-region'].sort());
+    expect(aggregate.errors.map((e) => e.input).sort()).toEqual([...REQUIRED_INPUTS, 'aws-region', 'cluster', 'blue-service', 'green-service'].sort());
     const lines = aggregate.message.split('\n');
     expect(lines[0]).toBe('The inputs have 8 problems:');
     expect(lines.slice(1)).toEqual(aggregate.errors.map((e) => `- ${e.message}`));
@@ -1089,6 +1090,41 @@ describe('YAML task definition files', () => {
     expect(expectRejected('task-definition', broken).message).toContain('valid YAML');
     const list = writeFixture('list.yml', '- a\n- b\n');
     expect(expectRejected('task-definition', list).message).toContain('a YAML object (a mapping)');
+  });
+});
+
+describe('engine', () => {
+  const TRAFFIC: Record<string, string> = { ...BASE, engine: 'traffic', cluster: '', 'blue-service': '', 'green-service': '' };
+
+  it('pair (the default) needs the cluster and both services', () => {
+    expect(configWith().engine).toBe('pair');
+    for (const input of ['cluster', 'blue-service', 'green-service']) {
+      expect(expectRejected(input, '', { [input]: '' }).message).toContain('required with engine: pair');
+    }
+  });
+
+  it('traffic needs no ECS input, and names the colours by their target groups', () => {
+    const config = readConfig((name) => TRAFFIC[name] ?? '', {});
+    expect(config).toMatchObject({ engine: 'traffic', cluster: '', services: { blue: 'app-blue', green: 'app-green' }, taskDefinition: { kind: 'live' } });
+  });
+
+  it('traffic refuses every input it would ignore, and the modes that deploy a release', () => {
+    const errors = (() => {
+      try {
+        readConfig((name) => ({ ...TRAFFIC, cluster: 'prod', 'blue-service': 'a', 'task-definition': 'shop:3', image: 'x', 'container-name': 'app', 'pre-deploy-task-command': 'migrate', 'scale-down-previous': 'true' })[name] ?? '', {});
+      } catch (error) {
+        return (error as InstanceType<typeof InputErrors>).errors;
+      }
+      return [];
+    })();
+    expect(errors.map((e) => e.input).sort()).toEqual(['blue-service', 'cluster', 'container-name', 'image', 'pre-deploy-task-command', 'scale-down-previous', 'task-definition']);
+    expect(errors[0]?.message).toContain('no value with engine: traffic');
+    expect(() => readConfig((name) => ({ ...TRAFFIC, mode: 'prepare' })[name] ?? '', {})).toThrow(/nothing to prepare/);
+  });
+
+  it('ecs is not available yet, and says so', () => {
+    expect(expectRejected('engine', 'ecs').message).toContain('not available in this version');
+    expect(expectRejected('engine', 'nope').message).toContain('pair (two ECS services) or traffic');
   });
 });
 

@@ -11,6 +11,7 @@ import { ecsOperations } from './ecs/api.js';
 import { EcsModel } from './ecs/model.js';
 import { Scheduler } from './ecs/scheduler.js';
 import { StandaloneTasks } from './ecs/standalone.js';
+import { PlainTargets, type TargetPair, type TargetPairOptions } from './target-pair.js';
 import { locateTaskServer } from './ecs/task-process.js';
 import { elbOperations } from './elb/api.js';
 import { HealthChecker } from './elb/health.js';
@@ -26,6 +27,7 @@ import { snapshotState, type SandboxState } from './state.js';
 import { waitFor } from './wait.js';
 
 export type { BlueGreenOptions, BlueGreenScenario, BlueGreenScenarioJson } from './scenario.js';
+export type { TargetPair, TargetPairOptions } from './target-pair.js';
 export type { FaultSpec, FaultKind } from './core/faults.js';
 export type { RequestLogEntry, ServiceName } from './core/request-log.js';
 export type { SandboxState } from './state.js';
@@ -63,6 +65,8 @@ export interface Sandbox {
   env(): Record<string, string>;
   /** The fake of GitHub's deployments API (sandbox/github/server.ts); the action's token is any string. */
   github: GitHubFake;
+  /** A pair of target groups without ECS (target-pair.ts), for `engine: traffic`; resolves once blue's targets are healthy. */
+  createTargetPair(opts: TargetPairOptions): Promise<TargetPair>;
   /** Builds the blue-green setup (see scenario.ts) and resolves once blue's targets are healthy. */
   createBlueGreen(opts: BlueGreenOptions): Promise<BlueGreenScenario>;
   registerTaskDefinition(opts: TaskDefinitionOptions): string;
@@ -151,6 +155,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   const health = new HealthChecker(elb);
   const holder: { sandbox?: Sandbox } = {};
+  const plainTargets = new PlainTargets(world, locateTaskServer());
   const standalone = new StandaloneTasks(ecs, account, locateTaskServer(), opts.stopTimeoutMs ?? 2000);
   const runTaskFailures: string[] = [];
   const ecsOps = ecsOperations(ecs, scheduler, account, standalone, runTaskFailures);
@@ -193,6 +198,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       AWS_SECRET_ACCESS_KEY: 'sandbox-secret-access-key',
     }),
     createBlueGreen: (o) => createBlueGreen(world, o),
+    createTargetPair: (o) => plainTargets.create(o),
     registerTaskDefinition: (o) => registerTaskDefinition(world, o),
     injectFault: (spec) => faults.add(spec),
     removeFault: (id) => faults.remove(id),
@@ -239,7 +245,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     waitFor: (check, o) => waitFor(check, o),
     async stop() {
       health.stop();
-      await Promise.all([scheduler.stop(), standalone.shutdown()]);
+      await Promise.all([scheduler.stop(), standalone.shutdown(), plainTargets.shutdown()]);
       elb.dispose();
       await Promise.all([dataPlane.close(), server.close(), github.stop()]);
     },

@@ -19,12 +19,13 @@ import { InputReader, type InputName, type Parse } from './inputs/contract.js';
 import { credentialValues } from './inputs/credentials.js';
 import { parseCount, parseExpectedBody, parseExpectedStatus, parseHeaders, parseHealthCheckUrl } from './inputs/health.js';
 import { readRunIdentity } from './inputs/run-identity.js';
-import { parseColour, parseMode, parseSwitch } from './inputs/scalars.js';
+import { parseColour, parseEngine, parseMode, parseSwitch } from './inputs/scalars.js';
 import { parseTaskDefinitionArn, parseTaskDefinitionSource, taskDefinitionArnRegion } from './inputs/task-definition.js';
 import { parseTrafficShift } from './inputs/traffic-shift.js';
 import type { Config, GitHubDeploymentConfig, HealthCheckConfig, Mode, TeamCommands } from './types.js';
 
 export { INPUT_DEFAULTS, REQUIRED_INPUTS, type InputName } from './inputs/contract.js';
+import { INPUT_DEFAULTS } from './inputs/contract.js';
 export { loadTaskDefinitionFile, renderImage } from './inputs/task-definition.js';
 
 const MAX_THRESHOLD = 100;
@@ -54,23 +55,35 @@ export function readConfig(
   const inputs = new InputReader(getInput);
 
   const mode = inputs.read('mode', parseMode);
+  const engine = inputs.read('engine', parseEngine);
+  // engine: traffic has no ECS side: its inputs would be ignored, so they are refused (see trafficOnly).
+  const pair = engine !== 'traffic';
+  const ecsInput = <T>(name: InputName, parse: Parse<T>): T | undefined =>
+    pair ? inputs.required(name, parse, 'a value: this input is required with engine: pair (the default)') : refuseForTraffic(inputs, name);
   const region = readRegion(inputs, env);
-  const cluster = inputs.required('cluster', parseCluster);
-  const blueService = inputs.required('blue-service', parseService);
-  const greenService = inputs.required('green-service', parseService);
+  const cluster = ecsInput('cluster', parseCluster);
+  const blueService = ecsInput('blue-service', parseService);
+  const greenService = ecsInput('green-service', parseService);
   const blueTargetGroup = inputs.required('blue-target-group-arn', parseTargetGroupArn);
   const greenTargetGroup = inputs.required('green-target-group-arn', parseTargetGroupArn);
   const listener = inputs.required('listener-arn', parseListenerArn);
   const listenerRule = inputs.optional('listener-rule-arn', parseListenerRuleArn);
   const testListener = inputs.optional('test-listener-arn', parseListenerArn);
   const stateParameter = inputs.required('state-parameter', parseStateParameter);
-  checkServices(inputs, cluster, blueService, greenService);
+  if (pair) checkServices(inputs, cluster, blueService, greenService);
   checkLoadBalancer(inputs, { blue: blueTargetGroup, green: greenTargetGroup, listener, rule: listenerRule, testListener });
 
-  const taskDefinition = inputs.read('task-definition', (_, value) => parseTaskDefinitionSource(value));
-  const containerName = inputs.optional('container-name', (_, value) => value);
-  const image = inputs.optional('image', (_, value) => value);
-  checkImageRendering(inputs, taskDefinition, containerName, image);
+  const taskDefinition = pair ? inputs.read('task-definition', (_, value) => parseTaskDefinitionSource(value)) : refuseForTraffic(inputs, 'task-definition', { kind: 'live' } as const);
+  const containerName = pair ? inputs.optional('container-name', (_, value) => value) : refuseForTraffic<string>(inputs, 'container-name');
+  const image = pair ? inputs.optional('image', (_, value) => value) : refuseForTraffic<string>(inputs, 'image');
+  if (pair) checkImageRendering(inputs, taskDefinition, containerName, image);
+  if (!pair) {
+    refuseForTraffic(inputs, 'pre-deploy-task-command');
+    if (mode === 'prepare' || mode === 'promote') {
+      inputs.report(new InputError('mode', mode, 'deploy, rollback or status with engine: traffic: there is nothing to prepare, the target groups are filled by something else (mode: deploy verifies the idle group and switches)'));
+    }
+    if (inputs.raw('scale-down-previous').toLowerCase() !== 'false') refuseForTraffic(inputs, 'scale-down-previous');
+  }
 
   if (region) {
     const arns: [InputName, ParsedArn | undefined][] = [
@@ -119,11 +132,14 @@ export function readConfig(
   const [first, ...others] = inputs.errors;
   if (first) throw others.length > 0 ? new InputErrors(inputs.errors) : first;
 
+  const groups = { blue: checked(blueTargetGroup).arn, green: checked(greenTargetGroup).arn };
   return {
     mode: checked(mode),
-    cluster: checked(cluster).value,
+    engine: checked(engine),
+    cluster: pair ? checked(cluster).value : '',
     region: checked(region),
-    services: { blue: checked(blueService).value, green: checked(greenService).value },
+    // With engine: traffic the colours are their target groups: messages name those.
+    services: pair ? { blue: checked(blueService).value, green: checked(greenService).value } : { blue: groupName(groups.blue), green: groupName(groups.green) },
     targetGroups: { blue: checked(blueTargetGroup).arn, green: checked(greenTargetGroup).arn },
     listenerArn: checked(listener).arn,
     ...(listenerRule ? { listenerRuleArn: listenerRule.arn } : {}),
@@ -247,6 +263,18 @@ function parseTaskCommand(input: InputName, value: string): string[] {
   }
   return parsed as string[];
 }
+
+/** Refuses an input engine: traffic has no use for (nothing to deploy, no service); returns `fallback`. */
+function refuseForTraffic<T>(inputs: InputReader, name: InputName, fallback?: T): T | undefined {
+  const value = inputs.raw(name);
+  if (value !== INPUT_DEFAULTS[name]) {
+    inputs.report(new InputError(name, value, 'no value with engine: traffic: the target groups are filled by something else, so there is no ECS service, task definition or image for the action to touch'));
+  }
+  return fallback;
+}
+
+/** `…:targetgroup/web-blue/0123` → `web-blue`. */
+const groupName = (arn: string): string => /:targetgroup\/([^/]+)\//.exec(arn)?.[1] ?? arn;
 
 function readCommands(inputs: InputReader): TeamCommands | undefined {
   const timeoutMs = inputs.read('command-timeout', positiveDuration('the longest time one of the commands may run'));

@@ -10,6 +10,12 @@ export const isColour = (v: unknown): v is Colour => v === 'blue' || v === 'gree
 /** `prepare` deploys and verifies the idle colour and stops; `promote` switches to what prepare left. */
 export type Mode = 'deploy' | 'prepare' | 'promote' | 'rollback' | 'status';
 
+/**
+ * Who fills the idle colour. `pair`: the action deploys to two ECS services. `traffic`: something else (an
+ * Auto Scaling group, say) fills the two target groups; the action verifies and moves traffic, no ECS call.
+ */
+export type Engine = 'pair' | 'traffic';
+
 /** How traffic moves from the live colour to the new one. Percent is what the new colour gets per step. */
 export type TrafficShift =
   | { kind: 'all-at-once' }
@@ -69,6 +75,7 @@ export interface GitHubDeploymentConfig {
 /** One validated configuration, built from the inputs before anything else runs. */
 export interface Config {
   mode: Mode;
+  engine: Engine;
   cluster: string;
   region: string;
   services: Record<Colour, string>;

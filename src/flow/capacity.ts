@@ -7,7 +7,7 @@ import * as core from '@actions/core';
 import { NotEnoughCapacity } from '../errors.js';
 import type { Colour, Config } from '../types.js';
 import type { FlowDeps } from './context.js';
-import { pollInterval, TARGET_HEALTH_POLL_MS, waitForHealthyTargets } from './target-health.js';
+import { healthyCount, pollInterval, TARGET_HEALTH_POLL_MS, waitForHealthyTargets } from './target-health.js';
 
 /** The count the receiving colour needs; never 0, so a live service at 0 does not excuse an empty one. */
 export const parityCount = (liveDesired: number): number => Math.max(1, liveDesired);
@@ -17,7 +17,8 @@ export const parityCount = (liveDesired: number): number => Math.max(1, liveDesi
  * many of its targets are healthy, then checks the count held. Returns the count ensured.
  */
 export async function ensureCapacity(config: Config, deps: FlowDeps, to: Colour, from: Colour): Promise<number> {
-  const { ports, clock, signal } = deps;
+  if (config.engine === 'traffic') return ensureTargetParity(config, deps, to, from);
+  const { ports } = deps;
   const [source, receiver] = await Promise.all([
     ports.ecs.describeService(config.cluster, config.services[from]),
     ports.ecs.describeService(config.cluster, config.services[to]),
@@ -27,16 +28,7 @@ export async function ensureCapacity(config: Config, deps: FlowDeps, to: Colour,
     core.info(`${receiver.serviceName} (${to}) wants ${receiver.desiredCount} task(s) but ${source.serviceName} (${from}) wants ${needed} now: scaling ${to} to ${needed} before any traffic moves.`);
     await ports.ecs.updateService(config.cluster, receiver.serviceName, { desiredCount: needed });
   }
-  await waitForHealthyTargets({
-    elb: ports.elb,
-    colour: to,
-    targetGroupArn: config.targetGroups[to],
-    minHealthy: needed,
-    pollMs: pollInterval(config.health.intervalMs, TARGET_HEALTH_POLL_MS),
-    deadline: clock.now() + config.waitTimeoutMs,
-    clock,
-    signal,
-  });
+  await waitForHealthy(config, deps, to, needed);
   // Auto Scaling may have scaled the receiver in again while we waited: the count must still hold.
   const after = await ports.ecs.describeService(config.cluster, receiver.serviceName);
   if (after.desiredCount < needed) {
@@ -48,4 +40,32 @@ export async function ensureCapacity(config: Config, deps: FlowDeps, to: Colour,
   }
   core.info(`${to} can carry ${from}'s load: ${after.desiredCount} task(s) wanted, at least ${needed} healthy targets.`);
   return needed;
+}
+
+/**
+ * engine: traffic: no desired counts to read or set (something else fills the groups), so parity is in
+ * targets: the receiving group must show at least as many healthy targets as the group it takes over from
+ * has now, within wait-timeout.
+ */
+async function ensureTargetParity(config: Config, deps: FlowDeps, to: Colour, from: Colour): Promise<number> {
+  const { ports } = deps;
+  const needed = Math.max(1, healthyCount(await ports.elb.describeTargetHealth(config.targetGroups[from])));
+  await waitForHealthy(config, deps, to, needed);
+  core.info(`${to} can carry ${from}'s load: at least ${needed} healthy target(s), as many as ${from} has.`);
+  return needed;
+}
+
+/** Until `needed` of the colour's targets are healthy, within wait-timeout. */
+function waitForHealthy(config: Config, deps: FlowDeps, colour: Colour, needed: number) {
+  const { ports, clock, signal } = deps;
+  return waitForHealthyTargets({
+    elb: ports.elb,
+    colour,
+    targetGroupArn: config.targetGroups[colour],
+    minHealthy: needed,
+    pollMs: pollInterval(config.health.intervalMs, TARGET_HEALTH_POLL_MS),
+    deadline: clock.now() + config.waitTimeoutMs,
+    clock,
+    signal,
+  });
 }

@@ -93,6 +93,14 @@ export async function lockedRun(config: Config, deps: FlowDeps, body: (run: Depl
 
 /** Discover: which colour is live (the listener), what the record says, and both services. */
 export async function discoverPair(run: DeployRun): Promise<DiscoveredPair> {
+  const { found, live, idle } = await discoverColours(run);
+  const { config, deps } = run;
+  const [liveService, idleService] = await Promise.all([deps.ports.ecs.describeService(config.cluster, config.services[live]), deps.ports.ecs.describeService(config.cluster, config.services[idle])]);
+  return { found, live, idle, liveService, idleService };
+}
+
+/** Which colour is live (the listener is the truth) and what the record says; notes drift. */
+export async function discoverColours(run: DeployRun): Promise<{ found: Discovery; live: Colour; idle: Colour }> {
   const { config, deps, notes } = run;
   const { ports, timeline, state } = deps;
   const found = await timeline.run('Discover', () => discover(ports, config));
@@ -110,8 +118,7 @@ export async function discoverPair(run: DeployRun): Promise<DiscoveredPair> {
         : `${config.stateParameter} recorded '${found.record}' but the listener sent traffic to ${live}; the listener was trusted.`,
     );
   }
-  const [liveService, idleService] = await Promise.all([ports.ecs.describeService(config.cluster, config.services[live]), ports.ecs.describeService(config.cluster, config.services[idle])]);
-  return { found, live, idle, liveService, idleService };
+  return { found, live, idle };
 }
 
 interface StagedRelease {
@@ -130,16 +137,7 @@ async function stageRelease(run: DeployRun, pair: DiscoveredPair): Promise<Stage
   const { found, live, idle, liveService, idleService } = pair;
   const resolved = await resolveTaskDefinition(ports.ecs, config, liveService.taskDefinitionArn);
   notes.release = { description: resolved.description, images: resolved.images };
-  // Refused before the idle colour is touched when clients may still be bound to it and there is no
-  // test listener to check it through (see stickiness.ts); the refusal waits until a missing or wrong
-  // record is corrected below: the record is what tells the next run when traffic last moved.
-  let sticky: ReturnType<typeof planIdleRelease>;
-  let refusal: unknown;
-  try {
-    sticky = planIdleRelease(found.actions, idle, config.targetGroups, found.recordModifiedAt, Boolean(config.testListenerArn), clock.now(), config.stateParameter);
-  } catch (error) {
-    refusal = error;
-  }
+  const { sticky, refusal } = planSticky(config, found, idle, clock.now());
 
   if (config.dryRun) {
     if (refusal) throw refusal;
@@ -167,8 +165,21 @@ async function stageRelease(run: DeployRun, pair: DiscoveredPair): Promise<Stage
   return { resolved };
 }
 
+/**
+ * Refused before the idle colour is touched when clients may still be bound to it and there is no test
+ * listener to check it through (see stickiness.ts). The refusal is returned, not thrown: it waits until a
+ * missing or wrong record is corrected, since the record is what tells the next run when traffic last moved.
+ */
+export function planSticky(config: Config, found: Discovery, idle: Colour, now: number): { sticky?: ReturnType<typeof planIdleRelease>; refusal?: unknown } {
+  try {
+    return { sticky: planIdleRelease(found.actions, idle, config.targetGroups, found.recordModifiedAt, Boolean(config.testListenerArn), now, config.stateParameter) };
+  } catch (error) {
+    return { refusal: error };
+  }
+}
+
 /** Stickiness may still hold clients on the idle colour: it leaves the production forward before it changes. */
-async function releaseIdle(run: DeployRun, production: ProductionForward, idle: Colour, until: number): Promise<void> {
+export async function releaseIdle(run: DeployRun, production: ProductionForward, idle: Colour, until: number): Promise<void> {
   await run.deps.timeline.run(`Release ${idle}'s sticky clients`, async () => {
     core.info(`Target-group stickiness may still hold clients on ${idle} until ${new Date(until).toISOString()}: taking ${idle} out of the production forward before it is redeployed.`);
     await production.release(idle);
@@ -334,7 +345,7 @@ export function dryRunResult(run: DeployRun, live: Colour, plan: string[]): Flow
   return { outcome: { status: 'no-op', liveColour: live, previousColour: live, rolledBack: false }, notes: run.notes };
 }
 
-function commandContext(run: DeployRun, target: Colour, url: string | undefined): CommandContext {
+export function commandContext(run: DeployRun, target: Colour, url: string | undefined): CommandContext {
   return {
     live: run.live ?? otherColour(target),
     target,

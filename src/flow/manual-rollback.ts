@@ -69,8 +69,9 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
     state.save(StateKey.PreviousColour, wasSplit ? target : source);
     state.save(StateKey.NewColour, wasSplit ? source : target);
 
-    const service = await ports.ecs.describeService(config.cluster, config.services[target]);
-    if (service.runningCount === 0) {
+    // engine: traffic has no service: the target group's health, checked below, says whether it can serve.
+    const service = config.engine === 'pair' ? await ports.ecs.describeService(config.cluster, config.services[target]) : undefined;
+    if (service && service.runningCount === 0) {
       throw new HealthCheckFailed(
         `Cannot roll back to ${target}: ${service.serviceName} runs no tasks (desired ${service.desiredCount}), probably scaled down after the last deploy. Deploy the version you want instead.`,
       );
@@ -115,7 +116,7 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
     if (config.testListenerArn) await pointTestListener(ports.elb, config, source);
     const rollbackReason = `mode: rollback moved traffic from ${source} to ${target}`;
     if (commandFor(config, 'rollback')) {
-      const from = await ports.ecs.describeService(config.cluster, config.services[source]).catch(() => undefined);
+      const from = config.engine === 'pair' ? await ports.ecs.describeService(config.cluster, config.services[source]).catch(() => undefined) : undefined;
       await runRollbackCommand(config, deps, notes, {
         live: target,
         target: source,
@@ -125,7 +126,7 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
       });
     }
     return {
-      outcome: { status: 'succeeded', liveColour: target, previousColour: source, targetColour: target, taskDefinitionArn: service.taskDefinitionArn, rolledBack: true, rollbackReason, switchedAt },
+      outcome: { status: 'succeeded', liveColour: target, previousColour: source, targetColour: target, ...(service ? { taskDefinitionArn: service.taskDefinitionArn } : {}), rolledBack: true, rollbackReason, switchedAt },
       notes,
     };
   } catch (error) {

@@ -47,7 +47,8 @@ export function monitorChecks(ports: AwsPorts, config: Config, probe: Probe, col
       return { ok: true, detail: describeTargets(targets) };
     },
   });
-  checks.push(failedTaskEvents(ports, config, colour));
+  // Without ECS (engine: traffic) there are no service events: target health and the probes say it.
+  if (config.engine === 'pair') checks.push(failedTaskEvents(ports, config, colour));
   return checks;
 }
 

@@ -15,13 +15,15 @@ const SERVICE_INPUT: Record<Colour, string> = { blue: 'blue-service', green: 'gr
 
 /** Every problem found, one sentence each; empty when the pair is consistent. */
 export async function findPairProblems(ports: AwsPorts, config: Config): Promise<string[]> {
+  // engine: traffic has no services: only the forwards are checked.
+  const describe = (colour: Colour) => (config.engine === 'pair' ? ports.ecs.describeService(config.cluster, config.services[colour]) : Promise.resolve(undefined));
   const [blue, green, production, test] = await Promise.all([
-    ports.ecs.describeService(config.cluster, config.services.blue),
-    ports.ecs.describeService(config.cluster, config.services.green),
+    describe('blue'),
+    describe('green'),
     ports.elb.readActions(trafficTarget(config)),
     config.testListenerArn ? ports.elb.readActions({ kind: 'listener', arn: config.testListenerArn }) : Promise.resolve(undefined),
   ]);
-  const problems = serviceProblems(config, { blue, green });
+  const problems = blue && green ? serviceProblems(config, { blue, green }) : [];
   try {
     readSplit(production, config.targetGroups);
   } catch (error) {

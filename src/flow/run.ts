@@ -23,6 +23,7 @@ import { whereTrafficIs } from './restore.js';
 import { manualRollback } from './manual-rollback.js';
 import { prepare } from './prepare.js';
 import { promote } from './promote.js';
+import { trafficDeploy } from './traffic-deploy.js';
 import { status } from './status.js';
 
 export interface Overrides {
@@ -33,6 +34,15 @@ export interface Overrides {
   checkHosts?: (config: Config) => Promise<void>;
   /** Defaults to the process: SIGINT/SIGTERM cancel the run. */
   signals?: NodeJS.EventEmitter;
+}
+
+/**
+ * The engine and the mode choose the flow, here and nowhere else. engine: traffic has no deploy of its own
+ * (its deploy verifies and switches); prepare and promote are refused for it by the inputs.
+ */
+function flowFor(config: Config): (config: Config, deps: FlowDeps) => Promise<FlowResult> {
+  if (config.engine === 'traffic') return { deploy: trafficDeploy, prepare: trafficDeploy, promote: trafficDeploy, rollback: manualRollback, status }[config.mode];
+  return { deploy, prepare, promote, rollback: manualRollback, status }[config.mode];
 }
 
 /** The modes that change what runs in the environment, and so get a GitHub deployment record. */
@@ -122,8 +132,7 @@ export async function runMain(overrides: Overrides = {}): Promise<FlowResult | u
   let result: FlowResult;
   try {
     if (config.mode !== 'status') await (overrides.checkHosts ?? checkHealthCheckHosts)(config);
-    const flow = { deploy, prepare, promote, rollback: manualRollback, status }[config.mode];
-    result = await flow(config, deps);
+    result = await flowFor(config)(config, deps);
   } catch (error) {
     // Errors before anything changed (pair check, lock held, bad listener, missing service): main is
     // done with traffic, and the outputs still say where it is, read back (empty when AWS cannot say).

@@ -9,6 +9,7 @@ import { findPairProblems } from './pair-check.js';
 import { describeTargets, healthyCount } from './target-health.js';
 
 async function describeColour(ports: AwsPorts, config: Config, colour: 'blue' | 'green') {
+  if (config.engine === 'traffic') return describeTargetGroup(ports, config, colour);
   const service = await ports.ecs.describeService(config.cluster, config.services[colour]);
   const [taskDefinition, targets] = await Promise.all([
     ports.ecs.describeTaskDefinition(service.taskDefinitionArn),
@@ -21,6 +22,13 @@ async function describeColour(ports: AwsPorts, config: Config, colour: 'blue' | 
   return { colour, service: service.serviceName, taskDefinitionArn: service.taskDefinitionArn, images, desired: service.desiredCount, running: service.runningCount, healthy: healthyCount(targets) };
 }
 
+/** engine: traffic: a colour is its target group; what runs there is whatever filled it. */
+async function describeTargetGroup(ports: AwsPorts, config: Config, colour: 'blue' | 'green') {
+  const targets = await ports.elb.describeTargetHealth(config.targetGroups[colour]);
+  core.info(`${colour}: ${config.services[colour]} targets: ${describeTargets(targets)}`);
+  return { colour, service: config.services[colour], taskDefinitionArn: '', images: [], desired: targets.length, running: targets.length, healthy: healthyCount(targets) };
+}
+
 export async function status(config: Config, deps: FlowDeps): Promise<FlowResult> {
   const { ports, timeline } = deps;
   const notes = newNotes();
@@ -28,7 +36,7 @@ export async function status(config: Config, deps: FlowDeps): Promise<FlowResult
   const problems = await timeline.run('Check the pair', () => findPairProblems(ports, config));
   notes.notes.push(...problems);
   const found = await timeline.run('Discover', () => discover(ports, config));
-  const colours = await timeline.run('Describe services', () => Promise.all(COLOURS.map((c) => describeColour(ports, config, c))));
+  const colours = await timeline.run(config.engine === 'traffic' ? 'Describe target groups' : 'Describe services', () => Promise.all(COLOURS.map((c) => describeColour(ports, config, c))));
   notes.listenerBefore = describeActions(found.actions, config.targetGroups);
   notes.services = colours.map(({ healthy: _healthy, ...rest }) => rest);
   if (found.live === 'split') {
@@ -45,7 +53,7 @@ export async function status(config: Config, deps: FlowDeps): Promise<FlowResult
       status: 'no-op',
       // previous-color is, in every mode, the colour that served all traffic when the run started.
       ...(live ? { liveColour: live, previousColour: live } : {}),
-      ...(liveInfo ? { taskDefinitionArn: liveInfo.taskDefinitionArn } : {}),
+      ...(liveInfo?.taskDefinitionArn ? { taskDefinitionArn: liveInfo.taskDefinitionArn } : {}),
       rolledBack: false,
     },
     notes,

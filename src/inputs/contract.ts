@@ -5,6 +5,7 @@ import { InputError } from '../errors.js';
 /** Every input of the v1 contract and its default ('' = none); action.yml declares the same. */
 export const INPUT_DEFAULTS = {
   mode: 'deploy',
+  engine: 'pair',
   cluster: '',
   'blue-service': '',
   'green-service': '',
@@ -51,11 +52,8 @@ export const INPUT_DEFAULTS = {
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
 
-/** Required whatever the mode: rollback and status need the same pair, listener and record. */
+/** Required whatever the mode and engine: rollback and status need the same pair, listener and record. */
 export const REQUIRED_INPUTS: readonly InputName[] = [
-  'cluster',
-  'blue-service',
-  'green-service',
   'blue-target-group-arn',
   'green-target-group-arn',
   'listener-arn',
@@ -85,9 +83,9 @@ export class InputReader {
     return value === '' ? undefined : this.attempt(() => parse(name, value));
   }
 
-  required<T>(name: InputName, parse: Parse<T>): T | undefined {
+  required<T>(name: InputName, parse: Parse<T>, why?: string): T | undefined {
     if (this.raw(name) === '') {
-      this.report(new InputError(name, '', 'a value: this input is required in every mode'));
+      this.report(new InputError(name, '', why ?? 'a value: this input is required in every mode'));
       return undefined;
     }
     return this.read(name, parse);

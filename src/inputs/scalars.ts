@@ -1,6 +1,6 @@
 // Small inputs with a fixed vocabulary: the mode, a colour and the yes/no switches.
 import { InputError } from '../errors.js';
-import { isColour, type Colour, type Mode } from '../types.js';
+import { isColour, type Colour, type Engine, type Mode } from '../types.js';
 
 const MODES: readonly Mode[] = ['deploy', 'prepare', 'promote', 'rollback', 'status'];
 
@@ -8,6 +8,13 @@ export function parseMode(input: string, value: string): Mode {
   const mode = MODES.find((m) => m === value.toLowerCase());
   if (!mode) throw new InputError(input, value, `one of ${MODES.join(', ')}`);
   return mode;
+}
+
+export function parseEngine(input: string, value: string): Engine {
+  const engine = value.toLowerCase();
+  if (engine === 'pair' || engine === 'traffic') return engine;
+  if (engine === 'ecs') throw new InputError(input, value, "pair or traffic: engine ecs (ECS's built-in blue/green) is not available in this version");
+  throw new InputError(input, value, 'pair (two ECS services) or traffic (two target groups filled by something else)');
 }
 
 const TRUE = new Set(['true', 'yes', '1']);
