@@ -92,5 +92,12 @@ describe('describeConfig', () => {
       ]),
     );
     expect(lines.join('\n')).not.toContain('s3cret-value');
+    expect(lines.some((l) => l.startsWith('engine:'))).toBe(false);
+  });
+
+  it('names engine: traffic, and leaves out the cluster it does not have', () => {
+    const lines = describeConfig(makeConfig({ engine: 'traffic', cluster: '' }));
+    expect(lines).toContain('engine: traffic (target groups filled by something else; no ECS call)');
+    expect(lines.some((l) => l.startsWith('cluster:'))).toBe(false);
   });
 });

@@ -9,7 +9,8 @@ export function describeConfig(config: Config): string[] {
   const shift = config.trafficShift;
   const lines: [string, string | undefined][] = [
     ['mode', config.mode],
-    ['cluster', config.cluster],
+    ['engine', config.engine === 'pair' ? undefined : `${config.engine} (target groups filled by something else; no ECS call)`],
+    ['cluster', config.cluster || undefined],
     ['blue', `${config.services.blue} → ${config.targetGroups.blue}`],
     ['green', `${config.services.green} → ${config.targetGroups.green}`],
     ['listener', config.listenerArn],
