@@ -4,24 +4,18 @@
 // v3, and writes what the next steps need: the action's inputs as step outputs ($GITHUB_OUTPUT, else
 // stdout) and the AWS/GitHub endpoints as job environment ($GITHUB_ENV). It runs until killed.
 import { appendFileSync } from 'node:fs';
+import { DEMO_TIMINGS, deployInputs } from './demo/inputs.js';
 import { startSandbox } from './index.js';
 
 async function main(): Promise<void> {
   const sandbox = await startSandbox({ healthCheckIntervalMs: 250, healthCheckTimeoutMs: 200, deregistrationDelayMs: 300, stopTimeoutMs: 1000 });
   const sc = await sandbox.createBlueGreen({ name: 'self-test', desiredCount: 2, withTestListener: true });
+  const healthy = sc.registerTaskDefinition({ version: 'v2' });
+  // The demo's inputs for this pair (the same the demo and the bench deploy with), plus what the workflow needs.
   const outputs: Record<string, string> = {
-    cluster: sc.clusterName,
-    'blue-service': sc.services.blue.name,
-    'green-service': sc.services.green.name,
-    'blue-target-group-arn': sc.targetGroups.blue,
-    'green-target-group-arn': sc.targetGroups.green,
-    'listener-arn': sc.listenerArn,
-    'test-listener-arn': sc.testListenerArn ?? '',
-    'state-parameter': sc.parameterName,
-    'health-check-url': `${sc.testUrl ?? ''}/health`,
-    'post-switch-health-check-url': `${sc.prodUrl}/`,
+    ...deployInputs(sc, healthy, DEMO_TIMINGS),
     'prod-url': sc.prodUrl,
-    'healthy-task-definition': sc.registerTaskDefinition({ version: 'v2' }),
+    'healthy-task-definition': healthy,
     'broken-task-definition': sc.registerTaskDefinition({ version: 'v3', behaviour: 'degrade-after-traffic:1' }),
   };
   write(process.env.GITHUB_OUTPUT, outputs);

@@ -16,6 +16,7 @@ import {
 } from './inputs/aws-resources.js';
 import { checkImageRendering, checkLoadBalancer, checkProbeSeesTarget, checkRegion, checkServices } from './inputs/consistency.js';
 import { InputReader, type InputName, type Parse } from './inputs/contract.js';
+import { targetGroupName } from './report/summary.js';
 import { credentialValues } from './inputs/credentials.js';
 import { parseCount, parseExpectedBody, parseExpectedStatus, parseHeaders, parseHealthCheckUrl } from './inputs/health.js';
 import { readRunIdentity } from './inputs/run-identity.js';
@@ -139,7 +140,7 @@ export function readConfig(
     cluster: pair ? checked(cluster).value : '',
     region: checked(region),
     // With engine: traffic the colours are their target groups: messages name those.
-    services: pair ? { blue: checked(blueService).value, green: checked(greenService).value } : { blue: groupName(groups.blue), green: groupName(groups.green) },
+    services: pair ? { blue: checked(blueService).value, green: checked(greenService).value } : { blue: targetGroupName(groups.blue), green: targetGroupName(groups.green) },
     targetGroups: { blue: checked(blueTargetGroup).arn, green: checked(greenTargetGroup).arn },
     listenerArn: checked(listener).arn,
     ...(listenerRule ? { listenerRuleArn: listenerRule.arn } : {}),
@@ -272,9 +273,6 @@ function refuseForTraffic<T>(inputs: InputReader, name: InputName, fallback?: T)
   }
   return fallback;
 }
-
-/** `…:targetgroup/web-blue/0123` → `web-blue`. */
-const groupName = (arn: string): string => /:targetgroup\/([^/]+)\//.exec(arn)?.[1] ?? arn;
 
 function readCommands(inputs: InputReader): TeamCommands | undefined {
   const timeoutMs = inputs.read('command-timeout', positiveDuration('the longest time one of the commands may run'));

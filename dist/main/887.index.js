@@ -8,7 +8,6 @@ export const modules = {
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   DeploymentRecords: () => (/* binding */ DeploymentRecords),
-/* harmony export */   REQUEST_TIMEOUT_MS: () => (/* binding */ REQUEST_TIMEOUT_MS),
 /* harmony export */   closeOpenRecord: () => (/* binding */ closeOpenRecord),
 /* harmony export */   deploymentRef: () => (/* binding */ deploymentRef),
 /* harmony export */   describe: () => (/* binding */ describe),
@@ -81,10 +80,6 @@ class DeploymentRecords {
         this.state = state;
         this.connect = connect;
         this.env = env;
-    }
-    /** Whether a deployment was asked for (it may not exist: GitHub may have refused it). */
-    get isStarted() {
-        return this.started;
     }
     /** Creates the deployment and its `in_progress` status, in the background. Once per run. */
     start(subject) {

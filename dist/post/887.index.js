@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   closeOpenRecord: () => (/* binding */ closeOpenRecord)
 /* harmony export */ });
-/* unused harmony exports REQUEST_TIMEOUT_MS, describe, runUrl, deploymentRef, octokitApi, DeploymentRecords */
+/* unused harmony exports describe, runUrl, deploymentRef, octokitApi, DeploymentRecords */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1078);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3916);
 /* harmony import */ var _report_format_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2011);
@@ -75,10 +75,6 @@ class DeploymentRecords {
         this.state = state;
         this.connect = connect;
         this.env = env;
-    }
-    /** Whether a deployment was asked for (it may not exist: GitHub may have refused it). */
-    get isStarted() {
-        return this.started;
     }
     /** Creates the deployment and its `in_progress` status, in the background. Once per run. */
     start(subject) {

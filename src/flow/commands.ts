@@ -63,7 +63,7 @@ export async function runTeamCommand(config: Config, deps: FlowDeps, notes: Flow
   if (!script) return;
   const input = INPUT[point];
   await deps.timeline.run(`Run ${input}`, async () => {
-    const record = await execute(deps, input, point, script, ctx, config.commands.timeoutMs);
+    const record = await runCommandRecorded(input, point, script, ctx, config.commands.timeoutMs, { signal: deps.signal });
     (notes.commands ??= []).push(record);
     if (record.result === 'cancelled') throw deps.signal.reason instanceof Error ? deps.signal.reason : new Cancelled('SIGINT');
     if (record.result !== 'passed') {
@@ -92,11 +92,10 @@ export async function runRollbackCommand(config: Config, deps: FlowDeps, notes: 
   }
   try {
     await deps.timeline.run(`Run ${input}`, async () => {
-      const record = await execute(deps, input, 'rollback', script, ctx, timeoutMs, cancelledAt !== undefined);
+      // A rollback-command after a cancellation runs although the signal is aborted: it is not stopped by it.
+      const record = await runCommandRecorded(input, 'rollback', script, ctx, timeoutMs, cancelledAt === undefined ? { signal: deps.signal } : { killGraceMs: CANCEL_KILL_GRACE_MS });
       (notes.commands ??= []).push(record);
-      if (record.result !== 'passed') {
-        throw new CommandFailed(`${input} ${record.result === 'timed out' ? `was stopped after ${formatDuration(timeoutMs)}` : `exited with code ${record.exitCode}`}${lastLinesText(record.lastLines)}`, input, record.lastLines);
-      }
+      if (record.result !== 'passed') throw new CommandFailed(rollbackCommandFailure(record, timeoutMs), input, record.lastLines);
     });
   } catch (error) {
     const message = `The rollback itself is done; ${errorMessage(error)}`;
@@ -105,15 +104,19 @@ export async function runRollbackCommand(config: Config, deps: FlowDeps, notes: 
   }
 }
 
-async function execute(
-  deps: FlowDeps,
+/** Why a rollback-command did not pass, with its last lines: the text of the warning. */
+export function rollbackCommandFailure(record: CommandRecord, timeoutMs: number): string {
+  return `${INPUT.rollback} ${record.result === 'timed out' ? `was stopped after ${formatDuration(timeoutMs)}` : `exited with code ${record.exitCode}`}${lastLinesText(record.lastLines)}`;
+}
+
+/** Runs one command (the runner is loaded here, on first use) and returns what the summary records of it. */
+export async function runCommandRecorded(
   input: string,
   point: CommandPoint,
   script: string,
   ctx: CommandContext,
   timeoutMs: number,
-  // A rollback-command after a cancellation runs although the signal is aborted: it is not stopped by it.
-  ignoreSignal = false,
+  stop: { signal?: AbortSignal; killGraceMs?: number } = {},
 ): Promise<CommandRecord> {
   const { runCommand } = await import('../commands/run-command.js');
   core.info(`${input} (timeout ${formatDuration(timeoutMs)}):\n${script.split('\n').map((l) => `  ${l}`).join('\n')}`);
@@ -122,7 +125,7 @@ async function execute(
     cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
     env: commandEnvironment(point, ctx),
     timeoutMs,
-    ...(ignoreSignal ? { killGraceMs: CANCEL_KILL_GRACE_MS } : { signal: deps.signal }),
+    ...stop,
   });
   const outcome: CommandRecord['result'] = result.cancelled ? 'cancelled' : result.timedOut ? 'timed out' : result.exitCode === 0 ? 'passed' : 'failed';
   core.info(`${input}: ${outcome} (exit code ${result.exitCode}) after ${formatDuration(result.durationMs)}.`);

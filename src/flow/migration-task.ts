@@ -15,7 +15,7 @@ import type { FlowDeps } from './context.js';
 const INPUT = 'pre-deploy-task-command';
 const POLL_MS = 5_000;
 /** What the console and `ListTasks --started-by` show. */
-export const STARTED_BY = 'ecs-blue-green-action';
+const STARTED_BY = 'ecs-blue-green-action';
 
 export async function runMigrationTask(config: Config, deps: FlowDeps, idleService: ServiceInfo, taskDefinitionArn: string): Promise<void> {
   const command = config.commands.preDeployTask;

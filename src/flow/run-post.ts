@@ -7,7 +7,7 @@ import { oneLine } from '../report/format.js';
 import { errorMessage } from '../errors.js';
 import { substituteColour } from '../health/probe.js';
 import { readJson, runnerState, savedColour, StateKey, type PostContext, type StateStore } from '../state.js';
-import { commandEnvironment } from './commands.js';
+import { rollbackCommandFailure, runCommandRecorded } from './commands.js';
 import { post, POST_TITLES } from './post.js';
 
 export interface PostOverrides {
@@ -44,25 +44,10 @@ async function runRollbackCommandInPost(command: NonNullable<PostContext['rollba
   const target = savedColour(state, StateKey.NewColour);
   if (!live || !target) return; // post restores only with both saved; nothing to tell otherwise
   try {
-    const { runCommand } = await import('../commands/run-command.js');
-    core.startGroup('Run rollback-command');
-    const result = await runCommand({
-      script: command.script,
-      cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
-      timeoutMs: command.timeoutMs,
-      env: commandEnvironment('rollback', {
-        live,
-        target,
-        ...(command.healthCheckUrl && target ? { targetUrl: substituteColour(command.healthCheckUrl, target) } : {}),
-        rollbackReason: oneLine(reason),
-      }),
-    });
-    core.endGroup();
-    if (result.exitCode !== 0 || result.timedOut) {
-      core.warning(`The rollback itself is done; rollback-command ${result.timedOut ? 'ran out of command-timeout' : `exited with code ${result.exitCode}`}.${result.lastLines.length > 0 ? ` Last lines:\n${result.lastLines.join('\n')}` : ''}`, { title: 'rollback-command failed' });
-    }
+    const context = { live, target, ...(command.healthCheckUrl ? { targetUrl: substituteColour(command.healthCheckUrl, target) } : {}), rollbackReason: oneLine(reason) };
+    const record = await core.group('Run rollback-command', () => runCommandRecorded('rollback-command', 'rollback', command.script, context, command.timeoutMs));
+    if (record.result !== 'passed') core.warning(`The rollback itself is done; ${rollbackCommandFailure(record, command.timeoutMs)}`, { title: 'rollback-command failed' });
   } catch (error) {
-    core.endGroup();
     core.warning(`The rollback itself is done; rollback-command could not run: ${errorMessage(error)}`, { title: 'rollback-command failed' });
   }
 }

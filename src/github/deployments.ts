@@ -39,7 +39,7 @@ export interface DeploymentsApi {
 /** GitHub limits a status description to 140 characters. */
 const DESCRIPTION_LIMIT = 140;
 /** Bound on one GitHub call. */
-export const REQUEST_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 10_000;
 
 export const describe = (text: string): string => {
   const line = oneLine(text);
@@ -88,11 +88,6 @@ export class DeploymentRecords {
     private readonly connect: () => Promise<DeploymentsApi> = () => octokitApi(config.token),
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
-
-  /** Whether a deployment was asked for (it may not exist: GitHub may have refused it). */
-  get isStarted(): boolean {
-    return this.started;
-  }
 
   /** Creates the deployment and its `in_progress` status, in the background. Once per run. */
   start(subject: RecordSubject): void {
