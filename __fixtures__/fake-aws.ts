@@ -160,6 +160,11 @@ export class FakeAws implements AwsPorts {
     );
   }
 
+  /** engine: ecs has its own fake (fake-builtin.ts): the pair and traffic flows never call this port. */
+  deployments: AwsPorts['deployments'] = new Proxy({} as AwsPorts['deployments'], {
+    get: (_t, method) => (method === 'then' ? undefined : async () => Promise.reject(new Error(`FakeAws does not model deployments.${String(method)}`))),
+  });
+
   ecs = {
     describeService: async (cluster: string, service: string): Promise<ServiceInfo> => {
       this.record('ecs.describeService', cluster, service);

@@ -69,6 +69,7 @@ describe('runMain', () => {
       'rolled-back': 'false',
       'rollback-reason': '',
       'switched-at': expect.stringMatching(/^2026-11-22T10:00:\d\d/),
+      'service-deployment-arn': '',
       'target-color': 'green',
     });
     expect(w.aws.liveColour()).toBe('green');

@@ -179,8 +179,15 @@ describe('readConfig defaults', () => {
   });
 });
 
+/** Required in every mode with engine: pair (the default) and traffic; action.yml marks none required, since engine: ecs refuses them. */
+const PAIR_REQUIRED = ['blue-target-group-arn', 'green-target-group-arn', 'listener-arn', 'state-parameter'] as const;
+
 describe('required inputs', () => {
-  it.each(REQUIRED_INPUTS)('%s is required in every mode', (input) => {
+  it('action.yml marks no input required: each engine requires its own', () => {
+    expect(REQUIRED_INPUTS).toEqual([]);
+  });
+
+  it.each(PAIR_REQUIRED)('%s is required in every mode with engine: pair', (input) => {
     for (const mode of ['deploy', 'rollback', 'status']) {
       const error = errorOf({ mode, [input]: '' });
       expect(error.input).toBe(input);
@@ -198,7 +205,7 @@ describe('required inputs', () => {
     }
     expect(caught).toBeInstanceOf(InputErrors);
     const aggregate = caught as InstanceType<typeof InputErrors>;
-    expect(aggregate.errors.map((e) => e.input).sort()).toEqual([...REQUIRED_INPUTS, 'aws-region', 'cluster', 'blue-service', 'green-service'].sort());
+    expect(aggregate.errors.map((e) => e.input).sort()).toEqual([...PAIR_REQUIRED, 'aws-region', 'cluster', 'blue-service', 'green-service'].sort());
     const lines = aggregate.message.split('\n');
     expect(lines[0]).toBe('The inputs have 8 problems:');
     expect(lines.slice(1)).toEqual(aggregate.errors.map((e) => `- ${e.message}`));
@@ -952,7 +959,7 @@ describe('action.yml', () => {
   });
 
   it('declares the outputs of the contract, each described', () => {
-    expect(Object.keys(action.outputs)).toEqual(['status', 'live-color', 'previous-color', 'target-color', 'task-definition-arn', 'rolled-back', 'rollback-reason', 'switched-at']);
+    expect(Object.keys(action.outputs)).toEqual(['status', 'live-color', 'previous-color', 'target-color', 'task-definition-arn', 'rolled-back', 'rollback-reason', 'switched-at', 'service-deployment-arn']);
     for (const output of Object.values(action.outputs)) expect(output.description).toBeTruthy();
   });
 
@@ -1122,9 +1129,61 @@ describe('engine', () => {
     expect(() => readConfig((name) => ({ ...TRAFFIC, mode: 'prepare' })[name] ?? '', {})).toThrow(/nothing to prepare/);
   });
 
-  it('ecs is not available yet, and says so', () => {
-    expect(expectRejected('engine', 'ecs').message).toContain('not available in this version');
-    expect(expectRejected('engine', 'nope').message).toContain('pair (two ECS services) or traffic');
+  const ECS: Record<string, string> = { engine: 'ecs', cluster: 'prod', service: 'shop', 'aws-region': 'us-east-1', 'health-check-url': 'https://test.shop.example.com/health' };
+  const ecsErrors = (inputs: Record<string, string>) => {
+    try {
+      readConfig((name) => inputs[name] ?? '', {});
+    } catch (error) {
+      return error instanceof InputErrors ? error.errors : [error as InputErrorT];
+    }
+    return [];
+  };
+
+  it('ecs needs the cluster and the one service; state-parameter is optional and with it the lock', () => {
+    const config = readConfig((name) => ECS[name] ?? '', {});
+    expect(config).toMatchObject({ engine: 'ecs', cluster: 'prod', service: 'shop', stateParameter: '', lock: false, listenerArn: '', targetGroups: { blue: '', green: '' }, health: { url: 'https://test.shop.example.com/health' } });
+    expect(readConfig((name) => ({ ...ECS, 'state-parameter': '/shop/live' })[name] ?? '', {})).toMatchObject({ stateParameter: '/shop/live', lock: true });
+    expect(ecsErrors({ ...ECS, service: '' }).map((e) => [e.input, e.message.includes('required with engine: ecs')])).toEqual([['service', true]]);
+    expect(ecsErrors({ ...ECS, cluster: '' }).map((e) => e.input)).toEqual(['cluster']);
+  });
+
+  it("ecs refuses the pair's inputs, what ECS's strategy decides, and the modes it has no use for", () => {
+    const errors = ecsErrors({
+      ...ECS,
+      'blue-service': 'a',
+      'green-service': 'b',
+      'blue-target-group-arn': TG_BLUE,
+      'green-target-group-arn': TG_GREEN,
+      'listener-arn': LISTENER,
+      'listener-rule-arn': RULE,
+      'test-listener-arn': TEST_LISTENER,
+      'traffic-shift': 'canary 10% 5m',
+      'scale-down-previous': 'true',
+      'scale-down-delay': '5m',
+      'expected-live-color': 'blue',
+    });
+    expect(errors.map((e) => e.input).sort()).toEqual(
+      ['blue-service', 'blue-target-group-arn', 'expected-live-color', 'green-service', 'green-target-group-arn', 'listener-arn', 'listener-rule-arn', 'scale-down-delay', 'scale-down-previous', 'test-listener-arn', 'traffic-shift'].sort(),
+    );
+    expect(errors.find((e) => e.input === 'listener-arn')?.message).toContain("the service's own loadBalancers[].advancedConfiguration names its two target groups and listener rules");
+    expect(errors.find((e) => e.input === 'traffic-shift')?.message).toContain('deploymentConfiguration.strategy decides');
+    for (const mode of ['prepare', 'promote']) expect(ecsErrors({ ...ECS, mode }).map((e) => e.input)).toContain('mode');
+    expect(ecsErrors({ ...ECS, mode: 'rollback', 'expected-live-color': 'green' }).map((e) => e.message)).toEqual([expect.stringContaining('there are no fixed colours')]);
+    expect(ecsErrors({ ...ECS, mode: 'rollback' })).toEqual([]);
+  });
+
+  it('ecs refuses {color} in the URLs: the test rule reaches only the new revision', () => {
+    const [error] = ecsErrors({ ...ECS, 'health-check-url': 'https://{color}.shop.example.com/health' });
+    expect(error?.input).toBe('health-check-url');
+    expect(error?.message).toContain('no {color} with engine: ecs');
+  });
+
+  it('the pair refuses `service`, which is for engine: ecs', () => {
+    expect(expectRejected('service', 'shop').message).toContain('`service` is for engine: ecs');
+  });
+
+  it('an unknown engine names the three', () => {
+    expect(expectRejected('engine', 'nope').message).toContain("pair (two ECS services), traffic (two target groups filled by something else) or ecs (one service using ECS's built-in blue/green)");
   });
 });
 

@@ -28,6 +28,7 @@ describe('setOutputs', () => {
       'rolled-back': 'false',
       'rollback-reason': '',
       'switched-at': '2026-11-01T12:05:00.000Z',
+      'service-deployment-arn': '',
       'target-color': '',
     });
   });
@@ -43,6 +44,7 @@ describe('setOutputs', () => {
       'rolled-back': 'false',
       'rollback-reason': '',
       'switched-at': '',
+      'service-deployment-arn': '',
       'target-color': '',
     });
   });
@@ -61,7 +63,7 @@ describe('setOutputs', () => {
 
   it('names exactly the outputs of the v1 contract', () => {
     expect(Object.keys(outputValues({ status: 'no-op', rolledBack: false })).sort()).toEqual(
-      ['live-color', 'previous-color', 'rollback-reason', 'rolled-back', 'status', 'switched-at', 'target-color', 'task-definition-arn'],
+      ['live-color', 'previous-color', 'rollback-reason', 'rolled-back', 'service-deployment-arn', 'status', 'switched-at', 'target-color', 'task-definition-arn'],
     );
   });
 });

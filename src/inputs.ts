@@ -12,6 +12,7 @@ import {
   parseService,
   parseStateParameter,
   parseTargetGroupArn,
+  type EcsResource,
   type ParsedArn,
 } from './inputs/aws-resources.js';
 import { checkImageRendering, checkLoadBalancer, checkProbeSeesTarget, checkRegion, checkServices } from './inputs/consistency.js';
@@ -57,38 +58,45 @@ export function readConfig(
 
   const mode = inputs.read('mode', parseMode);
   const engine = inputs.read('engine', parseEngine);
-  // engine: traffic has no ECS side: its inputs would be ignored, so they are refused (see trafficOnly).
-  const pair = engine !== 'traffic';
-  const ecsInput = <T>(name: InputName, parse: Parse<T>): T | undefined =>
-    pair ? inputs.required(name, parse, 'a value: this input is required with engine: pair (the default)') : refuseForTraffic(inputs, name);
+  // Each engine refuses the inputs it would ignore (see refuseFor): engine: traffic has no ECS side, and
+  // engine: ecs takes its target groups and listener rules from the service itself.
+  const pair = engine !== 'traffic' && engine !== 'ecs';
+  const builtIn = engine === 'ecs';
+  const requiredWith = <T>(name: InputName, parse: Parse<T>): T | undefined => inputs.required(name, parse, `a value: this input is required with engine: ${engine ?? 'pair'}${engine === 'pair' ? ' (the default)' : ''}`);
   const region = readRegion(inputs, env);
-  const cluster = ecsInput('cluster', parseCluster);
-  const blueService = ecsInput('blue-service', parseService);
-  const greenService = ecsInput('green-service', parseService);
-  const blueTargetGroup = inputs.required('blue-target-group-arn', parseTargetGroupArn);
-  const greenTargetGroup = inputs.required('green-target-group-arn', parseTargetGroupArn);
-  const listener = inputs.required('listener-arn', parseListenerArn);
-  const listenerRule = inputs.optional('listener-rule-arn', parseListenerRuleArn);
-  const testListener = inputs.optional('test-listener-arn', parseListenerArn);
-  const stateParameter = inputs.required('state-parameter', parseStateParameter);
+  const cluster = engine === 'traffic' ? refuseFor<EcsResource>(inputs, 'traffic', 'cluster') : requiredWith('cluster', parseCluster);
+  const service = builtIn ? requiredWith('service', parseService) : refuseFor<EcsResource>(inputs, engine, 'service');
+  const blueService = pair ? requiredWith('blue-service', parseService) : refuseFor<EcsResource>(inputs, engine, 'blue-service');
+  const greenService = pair ? requiredWith('green-service', parseService) : refuseFor<EcsResource>(inputs, engine, 'green-service');
+  const pairInput = <T>(name: InputName, parse: Parse<T>, optional = false): T | undefined =>
+    builtIn ? refuseFor<T>(inputs, 'ecs', name) : optional ? inputs.optional(name, parse) : requiredWith(name, parse);
+  const blueTargetGroup = pairInput('blue-target-group-arn', parseTargetGroupArn);
+  const greenTargetGroup = pairInput('green-target-group-arn', parseTargetGroupArn);
+  const listener = pairInput('listener-arn', parseListenerArn);
+  const listenerRule = pairInput('listener-rule-arn', parseListenerRuleArn, true);
+  const testListener = pairInput('test-listener-arn', parseListenerArn, true);
+  const stateParameter = builtIn ? inputs.optional('state-parameter', parseStateParameter) : requiredWith('state-parameter', parseStateParameter);
   if (pair) checkServices(inputs, cluster, blueService, greenService);
-  checkLoadBalancer(inputs, { blue: blueTargetGroup, green: greenTargetGroup, listener, rule: listenerRule, testListener });
+  if (!builtIn) checkLoadBalancer(inputs, { blue: blueTargetGroup, green: greenTargetGroup, listener, rule: listenerRule, testListener });
+  if (builtIn) refuseForBuiltIn(inputs, mode);
 
-  const taskDefinition = pair ? inputs.read('task-definition', (_, value) => parseTaskDefinitionSource(value)) : refuseForTraffic(inputs, 'task-definition', { kind: 'live' } as const);
-  const containerName = pair ? inputs.optional('container-name', (_, value) => value) : refuseForTraffic<string>(inputs, 'container-name');
-  const image = pair ? inputs.optional('image', (_, value) => value) : refuseForTraffic<string>(inputs, 'image');
-  if (pair) checkImageRendering(inputs, taskDefinition, containerName, image);
-  if (!pair) {
-    refuseForTraffic(inputs, 'pre-deploy-task-command');
+  const deploys = engine !== 'traffic';
+  const taskDefinition = deploys ? inputs.read('task-definition', (_, value) => parseTaskDefinitionSource(value)) : refuseFor(inputs, 'traffic', 'task-definition', { kind: 'live' } as const);
+  const containerName = deploys ? inputs.optional('container-name', (_, value) => value) : refuseFor<string>(inputs, 'traffic', 'container-name');
+  const image = deploys ? inputs.optional('image', (_, value) => value) : refuseFor<string>(inputs, 'traffic', 'image');
+  if (deploys) checkImageRendering(inputs, taskDefinition, containerName, image);
+  if (!deploys) {
+    refuseFor(inputs, 'traffic', 'pre-deploy-task-command');
     if (mode === 'prepare' || mode === 'promote') {
       inputs.report(new InputError('mode', mode, 'deploy, rollback or status with engine: traffic: there is nothing to prepare, the target groups are filled by something else (mode: deploy verifies the idle group and switches)'));
     }
-    if (inputs.raw('scale-down-previous').toLowerCase() !== 'false') refuseForTraffic(inputs, 'scale-down-previous');
+    if (inputs.raw('scale-down-previous').toLowerCase() !== 'false') refuseFor(inputs, 'traffic', 'scale-down-previous');
   }
 
   if (region) {
     const arns: [InputName, ParsedArn | undefined][] = [
       ['cluster', cluster?.arn],
+      ['service', service?.arn],
       ['blue-service', blueService?.arn],
       ['green-service', greenService?.arn],
       ['blue-target-group-arn', blueTargetGroup],
@@ -107,7 +115,8 @@ export function readConfig(
   }
 
   const health = readHealth(inputs);
-  checkProbeSeesTarget(inputs, mode, health?.url, testListener);
+  if (builtIn) refuseColourPlaceholder(inputs);
+  else checkProbeSeesTarget(inputs, mode, health?.url, testListener);
   const trafficShift = inputs.read('traffic-shift', parseTrafficShift);
   const bakeTimeMs = inputs.read('bake-time', parseDuration);
   const alarms = inputs.read('cloudwatch-alarms', parseAlarmNames);
@@ -133,19 +142,23 @@ export function readConfig(
   const [first, ...others] = inputs.errors;
   if (first) throw others.length > 0 ? new InputErrors(inputs.errors) : first;
 
-  const groups = { blue: checked(blueTargetGroup).arn, green: checked(greenTargetGroup).arn };
+  // engine: ecs has no colours, target groups or listener of its own (ECS's service holds them): those
+  // fields stay empty, and the ecs flow never reads them.
+  const groups = builtIn ? { blue: '', green: '' } : { blue: checked(blueTargetGroup).arn, green: checked(greenTargetGroup).arn };
+  const ecsService = builtIn ? checked(service).value : undefined;
   return {
     mode: checked(mode),
     engine: checked(engine),
-    cluster: pair ? checked(cluster).value : '',
+    cluster: engine === 'traffic' ? '' : checked(cluster).value,
+    ...(ecsService ? { service: ecsService } : {}),
     region: checked(region),
     // With engine: traffic the colours are their target groups: messages name those.
-    services: pair ? { blue: checked(blueService).value, green: checked(greenService).value } : { blue: targetGroupName(groups.blue), green: targetGroupName(groups.green) },
-    targetGroups: { blue: checked(blueTargetGroup).arn, green: checked(greenTargetGroup).arn },
-    listenerArn: checked(listener).arn,
+    services: pair ? { blue: checked(blueService).value, green: checked(greenService).value } : ecsService ? { blue: ecsService, green: ecsService } : { blue: targetGroupName(groups.blue), green: targetGroupName(groups.green) },
+    targetGroups: groups,
+    listenerArn: builtIn ? '' : checked(listener).arn,
     ...(listenerRule ? { listenerRuleArn: listenerRule.arn } : {}),
     ...(testListener ? { testListenerArn: testListener.arn } : {}),
-    stateParameter: checked(stateParameter),
+    stateParameter: builtIn ? (stateParameter ?? '') : checked(stateParameter),
     taskDefinition: checked(taskDefinition),
     ...(containerName !== undefined ? { containerName } : {}),
     ...(image !== undefined ? { image } : {}),
@@ -156,7 +169,8 @@ export function readConfig(
     waitTimeoutMs: checked(waitTimeoutMs),
     scaleDownPrevious: checked(scaleDownPrevious),
     scaleDownDelayMs: checked(scaleDownDelayMs),
-    lock: checked(lock),
+    // engine: ecs holds the lock only in a state parameter it is given.
+    lock: checked(lock) && (!builtIn || stateParameter !== undefined),
     dryRun: checked(dryRun),
     commands: checked(commands),
     ...(github ? { github } : {}),
@@ -265,13 +279,44 @@ function parseTaskCommand(input: InputName, value: string): string[] {
   return parsed as string[];
 }
 
-/** Refuses an input engine: traffic has no use for (nothing to deploy, no service); returns `fallback`. */
-function refuseForTraffic<T>(inputs: InputReader, name: InputName, fallback?: T): T | undefined {
+const NOT_WITH: Record<'pair' | 'traffic' | 'ecs', string> = {
+  pair: 'no value with engine: pair (the default): it deploys to blue-service and green-service; `service` is for engine: ecs',
+  traffic: 'no value with engine: traffic: the target groups are filled by something else, so there is no ECS service, task definition or image for the action to touch',
+  ecs: "no value with engine: ecs: the service's own loadBalancers[].advancedConfiguration names its two target groups and listener rules, and ECS moves the weights (give cluster and service instead)",
+};
+
+/** Refuses an input the engine has no use for (it would be ignored); returns `fallback`. */
+function refuseFor<T>(inputs: InputReader, engine: 'pair' | 'traffic' | 'ecs' | undefined, name: InputName, fallback?: T): T | undefined {
   const value = inputs.raw(name);
-  if (value !== INPUT_DEFAULTS[name]) {
-    inputs.report(new InputError(name, value, 'no value with engine: traffic: the target groups are filled by something else, so there is no ECS service, task definition or image for the action to touch'));
-  }
+  if (value !== INPUT_DEFAULTS[name]) inputs.report(new InputError(name, value, NOT_WITH[engine ?? 'pair']));
   return fallback;
+}
+
+/** engine: ecs: ECS's own strategy moves traffic and scales the old revision down, and there are no colours. */
+function refuseForBuiltIn(inputs: InputReader, mode: Mode | undefined): void {
+  const refusals: [InputName, string][] = [
+    ['traffic-shift', "the service's deploymentConfiguration.strategy decides with engine: ecs (BLUE_GREEN, or CANARY/LINEAR with canaryConfiguration/linearConfiguration): leave traffic-shift out"],
+    ['scale-down-previous', 'ECS always scales the previous revision down at CLEAN_UP with engine: ecs: leave scale-down-previous out'],
+    ['scale-down-delay', "ECS's bakeTimeInMinutes decides with engine: ecs: leave scale-down-delay out"],
+    // (with other modes it is refused anyway: it guards mode: rollback only)
+    ...(mode === 'rollback' ? ([['expected-live-color', 'no value with engine: ecs: there are no fixed colours (ECS alternates the target groups)']] as [InputName, string][]) : []),
+  ];
+  for (const [name, why] of refusals) {
+    if (inputs.raw(name) !== INPUT_DEFAULTS[name]) inputs.report(new InputError(name, inputs.raw(name), why));
+  }
+  if (mode === 'prepare' || mode === 'promote') {
+    inputs.report(new InputError('mode', mode, "deploy, rollback or status with engine: ecs: its PAUSE hook at POST_TEST_TRAFFIC_SHIFT is where the new revision waits to be checked, and mode: deploy gates it there"));
+  }
+}
+
+/** engine: ecs: during the gate the test listener rule forwards only to the new revision, so the URLs need no colour. */
+function refuseColourPlaceholder(inputs: InputReader): void {
+  for (const name of ['health-check-url', 'post-switch-health-check-url'] as const) {
+    const value = inputs.raw(name);
+    if (value.includes('{color}')) {
+      inputs.report(new InputError(name, value, `no {color} with engine: ecs: ${name === 'health-check-url' ? "give the address of the service's test listener rule, which forwards only to the new revision while it is checked" : 'give the production address, watched once production traffic moves'}`));
+    }
+  }
 }
 
 function readCommands(inputs: InputReader): TeamCommands | undefined {

@@ -21,6 +21,8 @@ export enum StateKey {
   Context = 'context',
   /** `github-deployment`: the record main opened, JSON {id, environment, final}; post closes one left open. */
   GitHubDeployment = 'github-deployment',
+  /** engine: ecs: the service deployment main started, JSON {cluster, service, startedAfter, arn?}; post rolls back one left in flight. */
+  ServiceDeployment = 'service-deployment',
 }
 
 /**
@@ -37,6 +39,8 @@ export interface PostContext {
   target?: TrafficTarget;
   /** `rollback-command`, which post runs when it restored traffic main left shifted. */
   rollbackCommand?: { script: string; timeoutMs: number; healthCheckUrl?: string };
+  /** engine: ecs: post rolls back the service deployment main left in flight (no listener of its own). */
+  builtIn?: { cluster: string; service: string };
 }
 
 export interface LockRecord {

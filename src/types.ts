@@ -13,8 +13,9 @@ export type Mode = 'deploy' | 'prepare' | 'promote' | 'rollback' | 'status';
 /**
  * Who fills the idle colour. `pair`: the action deploys to two ECS services. `traffic`: something else (an
  * Auto Scaling group, say) fills the two target groups; the action verifies and moves traffic, no ECS call.
+ * `ecs`: ECS's built-in blue/green on one service moves the weights; the action gates it at its PAUSE hooks.
  */
-export type Engine = 'pair' | 'traffic';
+export type Engine = 'pair' | 'traffic' | 'ecs';
 
 /** How traffic moves from the live colour to the new one. Percent is what the new colour gets per step. */
 export type TrafficShift =
@@ -77,6 +78,8 @@ export interface Config {
   mode: Mode;
   engine: Engine;
   cluster: string;
+  /** engine: ecs: the one service whose built-in blue/green deployment the action gates. */
+  service?: string;
   region: string;
   services: Record<Colour, string>;
   targetGroups: Record<Colour, string>;

@@ -42,11 +42,21 @@ export function createRestorePorts(region: string, options?: AwsClientOptions): 
   };
 }
 
+/** The post step of engine: ecs: the service deployments (to roll back one main left in flight) and SSM (the lock). */
+export function createBuiltInPostPorts(region: string, options?: AwsClientOptions): Pick<AwsPorts, 'deployments' | 'ssm'> {
+  const config = clientConfig(region, options);
+  return {
+    ssm: lazyPort('SSM', async () => (await import(/* webpackMode: "eager" */ './ssm.js')).connect(config)),
+    deployments: lazyPort('ECS', async () => (await import(/* webpackMode: "eager" */ './service-deployments.js')).connect(config)),
+  };
+}
+
 export function createAwsPorts(region: string, options?: AwsClientOptions): AwsPorts {
   const config = clientConfig(region, options);
   return {
     ...createRestorePorts(region, options),
     ecs: lazyPort('ECS', async () => (await import(/* webpackMode: "eager" */ './ecs.js')).connect(config)),
+    deployments: lazyPort('ECS', async () => (await import(/* webpackMode: "eager" */ './service-deployments.js')).connect(config)),
     alarms: lazyPort('CloudWatch', async () => (await import(/* webpackMode: "eager" */ './cloudwatch.js')).connect(config)),
   };
 }

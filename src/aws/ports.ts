@@ -124,11 +124,110 @@ export interface AlarmPort {
   describe(names: string[]): Promise<AlarmState[]>;
 }
 
+/** A PAUSE (or Lambda) lifecycle hook of a service using ECS's built-in blue/green (engine: ecs). */
+export interface LifecycleHook {
+  /** PAUSE or AWS_LAMBDA */
+  targetType: string;
+  stages: string[];
+  /** ECS's default when unset: 1440 (24 h). */
+  timeoutInMinutes: number;
+  /** CONTINUE or ROLLBACK; ECS's default when unset: ROLLBACK. */
+  timeoutAction: string;
+}
+
+/** One `loadBalancers[]` entry with its `advancedConfiguration` (the two target groups and the listener rules ECS rewrites). */
+export interface BuiltInLoadBalancer {
+  /** The primary group: the revision serving production now. */
+  targetGroupArn: string;
+  /** Where ECS starts the new revision. */
+  alternateTargetGroupArn?: string;
+  productionListenerRule?: string;
+  testListenerRule?: string;
+}
+
+/** A service as engine: ecs needs to see it: how ECS is configured to deploy it. */
+export interface BuiltInService {
+  serviceArn: string;
+  serviceName: string;
+  status: string;
+  /** ECS, CODE_DEPLOY or EXTERNAL */
+  controller: string;
+  /** ROLLING, BLUE_GREEN, CANARY or LINEAR */
+  strategy: string;
+  bakeTimeInMinutes?: number;
+  canary?: { percent: number; bakeTimeInMinutes: number };
+  linear?: { stepPercent: number; stepBakeTimeInMinutes: number };
+  hooks: LifecycleHook[];
+  loadBalancers: BuiltInLoadBalancer[];
+  taskDefinitionArn: string;
+  desiredCount: number;
+  runningCount: number;
+}
+
+/** A revision's part of a service deployment, as ECS reports it (weights are requested percentages, 0-100). */
+export interface RevisionState {
+  arn: string;
+  requestedTaskCount?: number;
+  runningTaskCount?: number;
+  productionWeight?: number;
+  testWeight?: number;
+}
+
+export interface HookState {
+  hookId: string;
+  targetType: string;
+  /** PAUSE: AWAITING_ACTION, SUCCEEDED, FAILED, TIMED_OUT */
+  status: string;
+  expiresAt?: number;
+  timeoutAction?: string;
+}
+
+/** One service deployment (DescribeServiceDeployments), times as epoch ms. */
+export interface ServiceDeploymentState {
+  arn: string;
+  /** PENDING, IN_PROGRESS, STOP_REQUESTED, ROLLBACK_REQUESTED, ROLLBACK_IN_PROGRESS, SUCCESSFUL, STOPPED, ROLLBACK_SUCCESSFUL, ROLLBACK_FAILED */
+  status: string;
+  statusReason?: string;
+  /** Opaque: AWS reports stages its own enum lacks (PRE_PRODUCTION_TRAFFIC_SHIFT). */
+  lifecycleStage?: string;
+  createdAt?: number;
+  finishedAt?: number;
+  target?: RevisionState;
+  sources: RevisionState[];
+  hooks: HookState[];
+  rollback?: { reason?: string; startedAt?: number };
+}
+
+export interface ServiceDeploymentSummary {
+  arn: string;
+  status: string;
+  createdAt?: number;
+  targetRevisionArn?: string;
+}
+
+/** ECS's service deployments API (engine: ecs): follow, continue, roll back. */
+export interface ServiceDeploymentsPort {
+  /** Throws when the service does not exist (or is INACTIVE), naming cluster and service. */
+  describeService(cluster: string, service: string): Promise<BuiltInService>;
+  /** Newest first. `createdAfter` is epoch ms. */
+  list(cluster: string, service: string, filter?: { statuses?: string[]; createdAfter?: number }): Promise<ServiceDeploymentSummary[]>;
+  /** Throws AwsResourceNotFound when ECS does not know it. */
+  describe(arn: string): Promise<ServiceDeploymentState>;
+  /** ContinueServiceDeployment: CONTINUE lets the deployment go on past the PAUSE hook, ROLLBACK rolls it back. */
+  resume(arn: string, hookId: string, action: 'CONTINUE' | 'ROLLBACK'): Promise<void>;
+  /** StopServiceDeployment with ROLLBACK (never ABORT: that would leave traffic where it is). */
+  rollBack(arn: string): Promise<void>;
+  /** The task definition a service revision runs. */
+  revisionTaskDefinition(revisionArn: string): Promise<string>;
+}
+
 /** What restoring the listener and the record needs: all the post step uses. */
 export type RestorePorts = Pick<AwsPorts, 'elb' | 'ssm'>;
 
 export interface AwsPorts {
   ecs: EcsPort;
+  /** engine: ecs only; loaded on its first call. */
+  deployments: ServiceDeploymentsPort;
   elb: ElbPort;
   ssm: SsmPort;
   alarms: AlarmPort;

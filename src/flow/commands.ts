@@ -20,10 +20,10 @@ const INPUT: Record<CommandPoint, string> = {
 
 /** What the command is told, as BLUE_GREEN_* variables. */
 export interface CommandContext {
-  /** The colour serving production traffic while the command runs. */
-  live: Colour;
-  /** The colour this run deploys (for `rollback-command`: the one traffic was taken away from). */
-  target: Colour;
+  /** The colour serving production traffic while the command runs (none with engine: ecs). */
+  live?: Colour;
+  /** The colour this run deploys (for `rollback-command`: the one traffic was taken away from); none with engine: ecs. */
+  target?: Colour;
   /** The health-check URL of the target colour, `{color}` substituted; empty when none is configured. */
   targetUrl?: string;
   taskDefinitionArn?: string;
@@ -46,8 +46,8 @@ export function commandEnvironment(point: CommandPoint, ctx: CommandContext, env
   return {
     ...Object.fromEntries(inherited),
     BLUE_GREEN_PHASE: point,
-    BLUE_GREEN_LIVE_COLOR: ctx.live,
-    BLUE_GREEN_TARGET_COLOR: ctx.target,
+    BLUE_GREEN_LIVE_COLOR: ctx.live ?? '',
+    BLUE_GREEN_TARGET_COLOR: ctx.target ?? '',
     BLUE_GREEN_TARGET_URL: ctx.targetUrl ?? '',
     BLUE_GREEN_TASK_DEFINITION_ARN: ctx.taskDefinitionArn ?? '',
     ...(point === 'rollback' ? { BLUE_GREEN_ROLLBACK_REASON: ctx.rollbackReason ?? '' } : {}),

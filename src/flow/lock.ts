@@ -5,7 +5,7 @@ import * as core from '@actions/core';
 import type { SsmPort } from '../aws/ports.js';
 import { errorMessage, LockHeld } from '../errors.js';
 import { warnLockTakeover } from '../report/annotations.js';
-import { saveJson, StateKey } from '../state.js';
+import { readJson, saveJson, StateKey, type LockRecord, type StateStore } from '../state.js';
 import type { Clock, Config, RunIdentity } from '../types.js';
 import type { FlowDeps } from './context.js';
 import { shiftSteps } from './shift.js';
@@ -138,5 +138,16 @@ export async function letGoOfLock(lock: LockHandle | undefined, deps: FlowDeps):
     deps.state.save(StateKey.Lock, '');
   } catch (error) {
     core.warning(`Could not release the lock ${lock.name}: ${errorMessage(error)}; the post step will try again.`);
+  }
+}
+
+/** Post's tidy-up: releases the lock main saved it held, if any. Never fails the job: the lock expires by itself. */
+export async function releaseSavedLock(ssm: SsmPort, state: StateStore): Promise<void> {
+  const lock = readJson<LockRecord>(state, StateKey.Lock);
+  if (!lock?.name) return;
+  try {
+    await releaseLock(ssm, lock);
+  } catch (error) {
+    core.warning(`Could not release the deployment lock ${lock.name}: ${errorMessage(error)}. It expires by itself.`);
   }
 }

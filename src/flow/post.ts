@@ -5,8 +5,8 @@
 import * as core from '@actions/core';
 import type { RestorePorts } from '../aws/ports.js';
 import { errorMessage } from '../errors.js';
-import { readJson, savedColour, savedPhase, savedSnapshot, StateKey, type LockRecord, type StateStore } from '../state.js';
-import { releaseLock } from './lock.js';
+import { savedColour, savedPhase, savedSnapshot, StateKey, type StateStore } from '../state.js';
+import { releaseSavedLock } from './lock.js';
 import type { TrafficTarget } from '../types.js';
 import { describeWhere, restoreSnapshot, whereTrafficIs, type RestoreConfig } from './restore.js';
 
@@ -86,14 +86,6 @@ export async function post(config: PostConfig, ports: RestorePorts, state: State
     core.info(`Main ended in phase '${phase}': traffic needs no restoring.`);
   }
 
-  const lock = readJson<LockRecord>(state, StateKey.Lock);
-  if (lock?.name) {
-    try {
-      await releaseLock(ports.ssm, lock);
-    } catch (error) {
-      // Tidy-up only: the lock expires by itself, so this never fails the job.
-      core.warning(`Could not release the deployment lock ${lock.name}: ${errorMessage(error)}. It expires by itself.`);
-    }
-  }
+  await releaseSavedLock(ports.ssm, state);
   return result;
 }

@@ -1,8 +1,8 @@
 // The post entrypoint's logic, kept apart from run.ts so the post bundle carries only what a restore
 // needs (no ECS or CloudWatch client, no deploy flow).
 import * as core from '@actions/core';
-import { createRestorePorts } from '../aws/clients.js';
-import type { RestorePorts } from '../aws/ports.js';
+import { createBuiltInPostPorts, createRestorePorts } from '../aws/clients.js';
+import type { AwsPorts, RestorePorts } from '../aws/ports.js';
 import { oneLine } from '../report/format.js';
 import { errorMessage } from '../errors.js';
 import { substituteColour } from '../health/probe.js';
@@ -12,6 +12,8 @@ import { post, POST_TITLES } from './post.js';
 
 export interface PostOverrides {
   ports?: (context: PostContext) => RestorePorts;
+  /** engine: ecs */
+  builtInPorts?: (context: PostContext) => Pick<AwsPorts, 'deployments' | 'ssm'>;
   state?: StateStore;
 }
 
@@ -22,10 +24,11 @@ export async function runPost(overrides: PostOverrides = {}): Promise<void> {
     core.info('Main saved no state (it stopped before talking to AWS): nothing to do.');
     return;
   }
-  const ports = overrides.ports ? overrides.ports(context) : createRestorePorts(context.region);
-  const result = await post(context, ports, state);
+  const result = context.builtIn
+    ? await (await import('./builtin-post.js')).postBuiltIn(overrides.builtInPorts ? overrides.builtInPorts(context) : createBuiltInPostPorts(context.region), state)
+    : await post(context, overrides.ports ? overrides.ports(context) : createRestorePorts(context.region), state);
   // Post put traffic back where main found it: that is a rollback, and the team's command hears of it.
-  if (result.restored && context.rollbackCommand) await runRollbackCommandInPost(context.rollbackCommand, state, result.failure ?? 'the post step restored traffic');
+  if (result.restored && context.rollbackCommand) await runRollbackCommandInPost(context.rollbackCommand, state, result.failure ?? 'the post step restored traffic', Boolean(context.builtIn));
   // Main died with a GitHub deployment record open: close it with what post found.
   if (state.get(StateKey.GitHubDeployment)) {
     const { closeOpenRecord } = await import('../github/deployments.js');
@@ -39,12 +42,14 @@ export async function runPost(overrides: PostOverrides = {}): Promise<void> {
 }
 
 /** `rollback-command` after post restored traffic; its failure is a warning, as in main. Loaded only when configured. */
-async function runRollbackCommandInPost(command: NonNullable<PostContext['rollbackCommand']>, state: StateStore, reason: string): Promise<void> {
+async function runRollbackCommandInPost(command: NonNullable<PostContext['rollbackCommand']>, state: StateStore, reason: string, builtIn: boolean): Promise<void> {
   const live = savedColour(state, StateKey.PreviousColour);
   const target = savedColour(state, StateKey.NewColour);
-  if (!live || !target) return; // post restores only with both saved; nothing to tell otherwise
+  // The pair restores only with both colours saved; engine: ecs has none (ECS rolled back its deployment).
+  if (!builtIn && (!live || !target)) return;
   try {
-    const context = { live, target, ...(command.healthCheckUrl ? { targetUrl: substituteColour(command.healthCheckUrl, target) } : {}), rollbackReason: oneLine(reason) };
+    const url = command.healthCheckUrl && target ? substituteColour(command.healthCheckUrl, target) : builtIn ? command.healthCheckUrl : undefined;
+    const context = { ...(live ? { live } : {}), ...(target ? { target } : {}), ...(url ? { targetUrl: url } : {}), rollbackReason: oneLine(reason) };
     const record = await core.group('Run rollback-command', () => runCommandRecorded('rollback-command', 'rollback', command.script, context, command.timeoutMs));
     if (record.result !== 'passed') core.warning(`The rollback itself is done; ${rollbackCommandFailure(record, command.timeoutMs)}`, { title: 'rollback-command failed' });
   } catch (error) {

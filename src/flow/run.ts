@@ -38,9 +38,17 @@ export interface Overrides {
 
 /**
  * The engine and the mode choose the flow, here and nowhere else. engine: traffic has no deploy of its own
- * (its deploy verifies and switches); prepare and promote are refused for it by the inputs.
+ * (its deploy verifies and switches); engine: ecs has its own three (ECS deploys, the action gates); the
+ * inputs refuse prepare and promote for both.
  */
 function flowFor(config: Config): (config: Config, deps: FlowDeps) => Promise<FlowResult> {
+  // Loaded only when configured: the pair's start-up does not carry the built-in engine.
+  if (config.engine === 'ecs') {
+    return async (c, d) => {
+      const engine = await import('./builtin-engine.js');
+      return c.mode === 'rollback' ? engine.builtInRollback(c, d) : c.mode === 'status' ? engine.builtInStatus(c, d) : engine.builtInDeploy(c, d);
+    };
+  }
   if (config.engine === 'traffic') return { deploy: trafficDeploy, prepare: trafficDeploy, promote: trafficDeploy, rollback: manualRollback, status }[config.mode];
   return { deploy, prepare, promote, rollback: manualRollback, status }[config.mode];
 }
@@ -72,7 +80,8 @@ async function closeRecord(records: DeploymentRecords, config: Config, result: F
 const RESCUE_CLIENT_OPTIONS = { requestTimeoutMs: 1_500, connectionTimeoutMs: 1_000, maxAttempts: 2 };
 
 const title = (config: Config): string =>
-  ({ deploy: 'Blue-green deploy', prepare: 'Blue-green prepare', promote: 'Blue-green promote', rollback: 'Blue-green rollback', status: 'Blue-green status' })[config.mode] + ` of ${config.services.blue} / ${config.services.green}`;
+  ({ deploy: 'Blue-green deploy', prepare: 'Blue-green prepare', promote: 'Blue-green promote', rollback: 'Blue-green rollback', status: 'Blue-green status' })[config.mode] +
+  (config.service ? ` of ${config.service} (ECS built-in blue/green)` : ` of ${config.services.blue} / ${config.services.green}`);
 
 export async function runMain(overrides: Overrides = {}): Promise<FlowResult | undefined> {
   let config: Config;
@@ -102,7 +111,7 @@ export async function runMain(overrides: Overrides = {}): Promise<FlowResult | u
     region: config.region,
     targetGroups: config.targetGroups,
     stateParameter: config.stateParameter,
-    target: trafficTarget(config),
+    ...(config.service ? { builtIn: { cluster: config.cluster, service: config.service } } : { target: trafficTarget(config) }),
     ...(config.commands.rollback ? { rollbackCommand: { script: config.commands.rollback, timeoutMs: config.commands.timeoutMs, ...(config.health.url ? { healthCheckUrl: config.health.url } : {}) } } : {}),
   } satisfies PostContext);
   const clock = overrides.clock ?? systemClock;
@@ -138,7 +147,7 @@ export async function runMain(overrides: Overrides = {}): Promise<FlowResult | u
     // done with traffic, and the outputs still say where it is, read back (empty when AWS cannot say).
     if (lastPhase === undefined || lastPhase === 'started' || lastPhase === 'locked') state.save(StateKey.Phase, 'settled');
     // A bad input (a health-check host that does not resolve) stops before any AWS call, and stays so.
-    const live = error instanceof InputError ? undefined : await whereTrafficIs(deps.ports, trafficTarget(config), config.targetGroups);
+    const live = error instanceof InputError || config.engine === 'ecs' ? undefined : await whereTrafficIs(deps.ports, trafficTarget(config), config.targetGroups);
     const colour = live === 'blue' || live === 'green' ? { liveColour: live, previousColour: live } : {};
     result = { outcome: { status: 'failed', ...colour, rolledBack: false }, notes: { notes: [], trafficSteps: [] }, error: error instanceof Error ? error : new Error(String(error)) };
   } finally {

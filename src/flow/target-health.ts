@@ -21,7 +21,8 @@ export const describeTargets = (targets: TargetHealth[]): string =>
 
 export interface TargetGateOptions {
   elb: ElbPort;
-  colour: Colour;
+  /** What the group holds, for messages: a colour, or `new revision` (engine: ecs). */
+  colour: Colour | string;
   targetGroupArn: string;
   /** At least this many healthy targets (the service's desired count). */
   minHealthy: number;

@@ -30,16 +30,20 @@ export async function verifyColour(config: Config, deps: FlowDeps, colour: Colou
     ...(options.onUnused ? { onUnused: options.onUnused } : {}),
   });
   if (!config.health.url) return false;
-  const url = substituteColour(config.health.url, colour);
+  await probeUntilHealthy(config, deps, substituteColour(config.health.url, colour), deadline);
+  return true;
+}
+
+/** healthy-threshold consecutive passes of `url` before `deadline`, each probe logged. */
+export async function probeUntilHealthy(config: Config, deps: FlowDeps, url: string, deadline: number): Promise<void> {
   await waitUntilHealthy({
     probe: deps.probe,
     url,
     threshold: config.health.healthyThreshold,
     intervalMs: config.health.intervalMs,
     deadlineMs: deadline,
-    clock,
-    signal,
+    clock: deps.clock,
+    signal: deps.signal,
     onResult: (r, consecutive) => core.info(`${r.ok ? 'pass' : 'FAIL'} ${consecutive}/${config.health.healthyThreshold} ${url}: ${r.detail}`),
   });
-  return true;
 }

@@ -15,7 +15,8 @@ import type { Colour, GitHubDeploymentConfig } from '../types.js';
 /** What a record is about; `task` tells a deploy from a manual rollback in the history. */
 export interface RecordSubject {
   task: 'deploy' | 'deploy:rollback';
-  colour: Colour;
+  /** The colour deployed to; with engine: ecs, the service (there are no colours). */
+  colour: Colour | string;
   previousColour?: Colour;
   taskDefinitionArn?: string;
 }

@@ -7,6 +7,7 @@ export const INPUT_DEFAULTS = {
   mode: 'deploy',
   engine: 'pair',
   cluster: '',
+  service: '',
   'blue-service': '',
   'green-service': '',
   'blue-target-group-arn': '',
@@ -52,13 +53,8 @@ export const INPUT_DEFAULTS = {
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
 
-/** Required whatever the mode and engine: rollback and status need the same pair, listener and record. */
-export const REQUIRED_INPUTS: readonly InputName[] = [
-  'blue-target-group-arn',
-  'green-target-group-arn',
-  'listener-arn',
-  'state-parameter',
-];
+/** Required whatever the mode and engine (each engine's own required inputs are checked by readConfig). */
+export const REQUIRED_INPUTS: readonly InputName[] = [];
 
 export type Parse<T> = (input: InputName, value: string) => T;
 

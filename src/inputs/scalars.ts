@@ -12,9 +12,8 @@ export function parseMode(input: string, value: string): Mode {
 
 export function parseEngine(input: string, value: string): Engine {
   const engine = value.toLowerCase();
-  if (engine === 'pair' || engine === 'traffic') return engine;
-  if (engine === 'ecs') throw new InputError(input, value, "pair or traffic: engine ecs (ECS's built-in blue/green) is not available in this version");
-  throw new InputError(input, value, 'pair (two ECS services) or traffic (two target groups filled by something else)');
+  if (engine === 'pair' || engine === 'traffic' || engine === 'ecs') return engine;
+  throw new InputError(input, value, "pair (two ECS services), traffic (two target groups filled by something else) or ecs (one service using ECS's built-in blue/green)");
 }
 
 const TRUE = new Set(['true', 'yes', '1']);

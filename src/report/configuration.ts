@@ -9,14 +9,19 @@ export function describeConfig(config: Config): string[] {
   const shift = config.trafficShift;
   const lines: [string, string | undefined][] = [
     ['mode', config.mode],
-    ['engine', config.engine === 'pair' ? undefined : `${config.engine} (target groups filled by something else; no ECS call)`],
+    ['engine', config.engine === 'pair' ? undefined : config.engine === 'ecs' ? "ecs (ECS's built-in blue/green on one service; the action gates its PAUSE hooks)" : `${config.engine} (target groups filled by something else; no ECS call)`],
     ['cluster', config.cluster || undefined],
-    ['blue', `${config.services.blue} → ${config.targetGroups.blue}`],
-    ['green', `${config.services.green} → ${config.targetGroups.green}`],
-    ['listener', config.listenerArn],
+    ['service', config.service],
+    ...(config.engine === 'ecs'
+      ? []
+      : ([
+          ['blue', `${config.services.blue} → ${config.targetGroups.blue}`],
+          ['green', `${config.services.green} → ${config.targetGroups.green}`],
+        ] as [string, string][])),
+    ['listener', config.listenerArn || undefined],
     ['listener rule', config.listenerRuleArn],
     ['test listener', config.testListenerArn],
-    ['state parameter', `${config.stateParameter} (lock ${config.lock && !config.dryRun ? `${config.stateParameter}-lock` : 'off'})`],
+    ['state parameter', config.stateParameter ? `${config.stateParameter} (lock ${config.lock && !config.dryRun ? `${config.stateParameter}-lock` : 'off'})` : undefined],
     ['region', config.region],
     ['task definition', config.taskDefinition.kind === 'live' ? "the live service's" : config.taskDefinition.kind === 'file' ? config.taskDefinition.path : config.taskDefinition.value],
     ['image', config.image ? `${config.containerName}=${config.image}` : undefined],
@@ -27,7 +32,7 @@ export function describeConfig(config: Config): string[] {
       'checks',
       `every ${formatDurationInput(config.health.intervalMs)} (timeout ${formatDurationInput(config.health.timeoutMs)}), ${config.health.healthyThreshold} passes to switch, ${config.health.unhealthyThreshold} failures to roll back, status ${describeStatusRanges(config.health.expectedStatus)}${config.health.expectedBody ? `, body ${config.health.expectedBody.toString()}` : ''}`,
     ],
-    ['traffic shift', shift.kind === 'all-at-once' ? 'all-at-once' : `${shift.kind} ${shift.percent}% every ${formatDurationInput(shift.waitMs)}`],
+    ['traffic shift', config.engine === 'ecs' ? "the service's strategy (ECS moves the weights)" : shift.kind === 'all-at-once' ? 'all-at-once' : `${shift.kind} ${shift.percent}% every ${formatDurationInput(shift.waitMs)}`],
     ['bake time', formatDurationInput(config.bakeTimeMs)],
     ['alarms', config.alarms.length > 0 ? config.alarms.join(', ') : undefined],
     ['wait timeout', formatDurationInput(config.waitTimeoutMs)],

@@ -19,6 +19,8 @@ export interface Outcome {
   rollbackReason?: string;
   /** ISO time of the (last) traffic switch. */
   switchedAt?: string;
+  /** engine: ecs: the service deployment this run started or acted on. */
+  serviceDeploymentArn?: string;
 }
 
 /** The output names of the v1 contract (action.yml). */
@@ -31,6 +33,7 @@ export const OUTPUT_NAMES = [
   'rolled-back',
   'rollback-reason',
   'switched-at',
+  'service-deployment-arn',
 ] as const;
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 
@@ -45,6 +48,7 @@ export function outputValues(outcome: Outcome): Record<OutputName, string> {
     'rolled-back': outcome.rolledBack ? 'true' : 'false',
     'rollback-reason': oneLine(outcome.rollbackReason ?? ''),
     'switched-at': outcome.switchedAt ?? '',
+    'service-deployment-arn': outcome.serviceDeploymentArn ?? '',
   };
 }
 

@@ -1,0 +1,183 @@
+// engine: ecs, the deploy, rollback and status flows over an in-memory ECS whose deployments advance one
+// stage per read (fake-builtin.ts), under jest's fake timers: the gates decide at the PAUSE hooks, a failing
+// watch stops the deployment, a cancellation rolls it back, and the outcome is what ECS reports (read back).
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+
+const core = await import('../__fixtures__/core.js');
+jest.unstable_mockModule('@actions/core', () => core);
+
+const { builtInDeploy } = await import('../src/flow/builtin-deploy.js');
+const { builtInRollback, builtInStatus } = await import('../src/flow/builtin-modes.js');
+const { Cancelled } = await import('../src/errors.js');
+const { FakeAws, RULE, TG, forwardTo, healthy, unhealthy, taskDefArn } = await import('../__fixtures__/fake-aws.js');
+const { FakeDeployments, BLUE_GREEN_SCRIPT } = await import('../__fixtures__/fake-builtin.js');
+const { T0, harness, settle } = await import('../__fixtures__/flow.js');
+
+const TEST_URL = 'https://test.shop.example.com/health';
+const PROD_URL = 'https://shop.example.com/health';
+
+beforeEach(() => {
+  jest.useFakeTimers({ now: T0 });
+  jest.clearAllMocks();
+});
+afterEach(() => {
+  jest.useRealTimers();
+});
+
+async function setup(o: { script?: typeof BLUE_GREEN_SCRIPT; config?: Record<string, unknown> } = {}) {
+  const aws = new FakeAws({ rule: true });
+  aws.actions.set(RULE, [forwardTo(TG.blue)]);
+  const ecs = new FakeDeployments();
+  if (o.script) ecs.script = o.script;
+  aws.deployments = ecs;
+  // UpdateService starts a service deployment, as ECS does for a built-in blue/green service.
+  const update = aws.ecs.updateService.bind(aws.ecs);
+  aws.ecs.updateService = async (cluster, service, change) => {
+    const id = await update(cluster, service, change);
+    if (change.taskDefinitionArn) ecs.start(change.taskDefinitionArn);
+    return id;
+  };
+  const h = await harness({
+    aws,
+    config: {
+      engine: 'ecs',
+      service: 'shop-blue',
+      cluster: 'shop',
+      stateParameter: '',
+      lock: false,
+      containerName: undefined,
+      image: undefined,
+      taskDefinition: { kind: 'reference', value: taskDefArn(1) },
+      health: { url: TEST_URL, postSwitchUrl: PROD_URL, headers: {}, expectedStatus: [{ min: 200, max: 200 }], intervalMs: 1_000, timeoutMs: 500, healthyThreshold: 2, unhealthyThreshold: 2 },
+      bakeTimeMs: 5_000,
+      waitTimeoutMs: 60_000,
+      ...o.config,
+    },
+  });
+  return { ...h, ecs };
+}
+
+describe('engine: ecs deploy', () => {
+  it('continues at POST_TEST_TRAFFIC_SHIFT once the new revision passed, and succeeds when ECS says SUCCESSFUL', async () => {
+    const h = await setup();
+    const result = await settle(builtInDeploy(h.config, h.deps), 1_000);
+    expect(result.error).toBeUndefined();
+    expect(result.outcome).toMatchObject({ status: 'succeeded', rolledBack: false, serviceDeploymentArn: h.ecs.running[0]?.state.arn });
+    expect(result.outcome.switchedAt).toBeDefined();
+    expect(h.ecs.calls).toContain('resume CONTINUE at POST_TEST_TRAFFIC_SHIFT');
+    // The gate looked at the new revision through the test rule before it continued.
+    expect(h.probe.callsTo(TEST_URL).length).toBeGreaterThanOrEqual(2);
+    // UpdateService with the task definition only; no listener write of the action's own.
+    expect(h.aws.calls.filter((c) => c.op === 'ecs.updateService').map((c) => c.args[2])).toEqual([{ taskDefinitionArn: taskDefArn(1) }]);
+    expect(h.aws.calls.filter((c) => c.op === 'elb.writeActions')).toEqual([]);
+    expect(h.deps.timeline.records().map((r) => r.phase)).toEqual(expect.arrayContaining(['ECS: SCALE_UP', 'ECS: POST_TEST_TRAFFIC_SHIFT', 'ECS: BAKE_TIME', 'Verify the new revision (test traffic)']));
+  });
+
+  it('rolls back at the pause when the new revision fails through the test rule; no production weight ever moved', async () => {
+    const h = await setup();
+    h.probe.failing.add(TEST_URL);
+    const result = await settle(builtInDeploy(h.config, { ...h.deps }), 1_000);
+    expect(result.outcome).toMatchObject({ status: 'rolled-back', rolledBack: true });
+    expect(result.outcome.rollbackReason).toContain('(at POST_TEST_TRAFFIC_SHIFT)');
+    expect(h.ecs.calls).toContain('resume ROLLBACK at POST_TEST_TRAFFIC_SHIFT');
+    expect(h.ecs.running[0]?.state.status).toBe('ROLLBACK_SUCCESSFUL');
+    expect(result.error?.message).toContain('No production traffic had reached the new revision');
+    expect(result.error?.message).toContain('ECS reports the deployment ROLLBACK_SUCCESSFUL');
+  });
+
+  it('rolls back when a target of the new revision is unhealthy at the pause', async () => {
+    const h = await setup({ config: { waitTimeoutMs: 5_000 } });
+    h.aws.health.set(TG.green, [healthy('10.0.1.1'), unhealthy('10.0.1.2')]);
+    const result = await settle(builtInDeploy(h.config, h.deps), 1_000);
+    expect(result.outcome.status).toBe('rolled-back');
+    expect(result.outcome.rollbackReason).toContain('new revision target group');
+  });
+
+  it('stops the deployment with ROLLBACK when the watch fails while production traffic is on the new revision', async () => {
+    const slowBake = [...BLUE_GREEN_SCRIPT.slice(0, 8), ...Array.from({ length: 20 }, () => ({ stage: 'BAKE_TIME', productionWeight: 100 })), { stage: 'CLEAN_UP', productionWeight: 100 }];
+    const h = await setup({ script: slowBake });
+    h.probe.answer = (url, nth) => url !== PROD_URL || nth < 3;
+    const result = await settle(builtInDeploy(h.config, h.deps), 500);
+    expect(result.outcome).toMatchObject({ status: 'rolled-back', rolledBack: true });
+    expect(h.ecs.calls.some((c) => c.startsWith('stop at '))).toBe(true);
+    expect(result.outcome.rollbackReason).toContain(`health check ${PROD_URL} failed 2 time(s) in a row while production traffic reached the new revision`);
+    expect(result.error?.message).toContain('Production traffic had reached the new revision and is back on the previous one');
+  });
+
+  it('holds a POST_PRODUCTION_TRAFFIC_SHIFT pause for bake-time while watching, then continues', async () => {
+    const script = BLUE_GREEN_SCRIPT.map((s) => (s.stage === 'POST_PRODUCTION_TRAFFIC_SHIFT' ? { ...s, pause: true } : s));
+    const h = await setup({ script });
+    h.ecs.service.hooks = [{ targetType: 'PAUSE', stages: ['POST_TEST_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT'], timeoutInMinutes: 60, timeoutAction: 'ROLLBACK' }];
+    const result = await settle(builtInDeploy(h.config, h.deps), 1_000);
+    expect(result.outcome.status).toBe('succeeded');
+    expect(h.ecs.calls.filter((c) => c.startsWith('resume'))).toEqual(['resume CONTINUE at POST_TEST_TRAFFIC_SHIFT', 'resume CONTINUE at POST_PRODUCTION_TRAFFIC_SHIFT']);
+    const bake = h.deps.timeline.records().find((r) => r.phase === 'Bake for 5s');
+    expect(bake?.durationMs).toBeGreaterThanOrEqual(5_000);
+  });
+
+  it('a cancelled job answers the waiting pause with ROLLBACK and reports what ECS shows', async () => {
+    const h = await setup();
+    h.deps.rescuePorts = () => h.aws;
+    h.probe.answer = () => {
+      h.controller.abort(new Cancelled('SIGINT'));
+      return true;
+    };
+    const result = await settle(builtInDeploy(h.config, h.deps), 500);
+    expect(h.ecs.calls).toContain('resume ROLLBACK at POST_TEST_TRAFFIC_SHIFT');
+    expect(result.outcome).toMatchObject({ status: 'rolled-back', rolledBack: true });
+    expect(result.outcome.rollbackReason).toContain('the job was cancelled (SIGINT)');
+  });
+
+  it('refuses to start while another deployment is in flight, before any change', async () => {
+    const h = await setup();
+    h.ecs.start(taskDefArn(1));
+    await expect(settle(builtInDeploy(h.config, h.deps))).rejects.toThrow(/a new deployment would supersede it\. Wait for it to finish, or roll it back with mode: rollback/);
+    expect(h.aws.calls.filter((c) => c.op === 'ecs.updateService' || c.op === 'ecs.registerTaskDefinition')).toEqual([]);
+  });
+
+  it('records the live task definition in the state parameter, under the lock, when one is given', async () => {
+    const h = await setup({ config: { stateParameter: '/shop/live', lock: true } });
+    const result = await settle(builtInDeploy(h.config, h.deps), 1_000);
+    expect(result.outcome.status).toBe('succeeded');
+    expect(h.aws.parameters.get('/shop/live')?.value).toBe(taskDefArn(1));
+    expect(h.aws.parameters.has('/shop/live-lock')).toBe(false);
+    expect(h.aws.calls.some((c) => c.op === 'ssm.putIfAbsent' && c.args[0] === '/shop/live-lock')).toBe(true);
+  });
+
+  it('a dry run reads the service and plans, changing nothing', async () => {
+    const h = await setup({ config: { dryRun: true } });
+    const result = await settle(builtInDeploy(h.config, h.deps));
+    expect(result.outcome.status).toBe('no-op');
+    expect(result.notes.plan?.join('\n')).toContain('At POST_TEST_TRAFFIC_SHIFT');
+    expect(h.aws.calls.filter((c) => c.op.startsWith('ecs.update') || c.op.startsWith('ecs.register'))).toEqual([]);
+  });
+});
+
+describe('engine: ecs rollback and status', () => {
+  it('mode: rollback rolls an in-flight deployment back and waits for ROLLBACK_SUCCESSFUL', async () => {
+    const h = await setup();
+    const arn = h.ecs.start(taskDefArn(2));
+    const result = await settle(builtInRollback({ ...h.config, mode: 'rollback' }, h.deps), 1_000);
+    expect(result.outcome).toMatchObject({ status: 'succeeded', rolledBack: true, serviceDeploymentArn: arn });
+    expect(h.ecs.calls.some((c) => c.startsWith('stop at'))).toBe(true);
+  });
+
+  it('mode: rollback after a finished deployment deploys the previous revision again, through the gates', async () => {
+    const h = await setup();
+    h.ecs.history = [{ arn: 'arn:done', status: 'SUCCESSFUL', createdAt: T0 - 60_000, sources: [{ arn: 'rev-source' }], target: { arn: 'rev-old' }, hooks: [] }];
+    const result = await settle(builtInRollback({ ...h.config, mode: 'rollback', taskDefinition: { kind: 'live' } }, h.deps), 1_000);
+    expect(result.outcome).toMatchObject({ status: 'succeeded', rolledBack: true, taskDefinitionArn: taskDefArn(1) });
+    expect(h.ecs.calls).toContain('resume CONTINUE at POST_TEST_TRAFFIC_SHIFT');
+  });
+
+  it('mode: status reports the newest deployment and the waiting hooks, changing nothing', async () => {
+    const h = await setup();
+    const arn = h.ecs.start(taskDefArn(2));
+    for (let i = 0; i < 6; i += 1) await h.ecs.describe(arn);
+    const result = await settle(builtInStatus({ ...h.config, mode: 'status' }, h.deps));
+    expect(result.outcome).toMatchObject({ status: 'no-op', serviceDeploymentArn: arn });
+    expect(result.notes.notes.join('\n')).toContain('IN_PROGRESS at POST_TEST_TRAFFIC_SHIFT');
+    expect(result.notes.notes.join('\n')).toContain('Waiting: PAUSE hook');
+    expect(h.aws.calls.filter((c) => ['ecs.updateService', 'elb.writeActions', 'ssm.put'].includes(c.op))).toEqual([]);
+  });
+});
