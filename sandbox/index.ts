@@ -9,6 +9,7 @@ import { RequestLog, type RequestLogEntry, type ServiceName } from './core/reque
 import type { World } from './core/world.js';
 import { ecsOperations } from './ecs/api.js';
 import { EcsModel } from './ecs/model.js';
+import { NativeDeployments } from './ecs/native.js';
 import { Scheduler } from './ecs/scheduler.js';
 import { StandaloneTasks } from './ecs/standalone.js';
 import { PlainTargets, type TargetPair, type TargetPairOptions } from './target-pair.js';
@@ -22,12 +23,15 @@ import { startEndpoint } from './endpoint/server.js';
 import { startGitHubFake, type GitHubFake, type GitHubFakeOptions } from './github/server.js';
 import { registerTaskDefinition, type TaskDefinitionOptions } from './resources.js';
 import { createBlueGreen, type BlueGreenOptions, type BlueGreenScenario } from './scenario.js';
+import { createNativeService, type NativeScenario, type NativeServiceOptions, type ServiceDeploymentView } from './native-scenario.js';
 import { SsmModel, ssmOperations } from './ssm/api.js';
 import { snapshotState, type SandboxState } from './state.js';
 import { waitFor } from './wait.js';
 
 export type { BlueGreenOptions, BlueGreenScenario, BlueGreenScenarioJson } from './scenario.js';
 export type { TargetPair, TargetPairOptions } from './target-pair.js';
+export type { NativeScenario, NativeScenarioJson, NativeServiceOptions, ServiceDeploymentView } from './native-scenario.js';
+export type { ServiceDeploymentEvent } from './ecs/native-model.js';
 export type { FaultSpec, FaultKind } from './core/faults.js';
 export type { RequestLogEntry, ServiceName } from './core/request-log.js';
 export type { SandboxState } from './state.js';
@@ -52,6 +56,11 @@ export interface SandboxOptions {
   stopTimeoutMs?: number;
   /** Failed tasks that trip the deployment circuit breaker. Default ECS's max(3, ceil(desired/2)). */
   circuitBreakerThreshold?: number;
+  /**
+   * How long one ECS "minute" lasts here: bakeTimeInMinutes, canaryBakeTimeInMinutes,
+   * stepBakeTimeInMinutes and PAUSE hook timeouts are multiplied by it. Default 60_000.
+   */
+  minuteMs?: number;
   /** The GitHub fake's refs and default branch. */
   github?: GitHubFakeOptions;
 }
@@ -69,6 +78,10 @@ export interface Sandbox {
   createTargetPair(opts: TargetPairOptions): Promise<TargetPair>;
   /** Builds the blue-green setup (see scenario.ts) and resolves once blue's targets are healthy. */
   createBlueGreen(opts: BlueGreenOptions): Promise<BlueGreenScenario>;
+  /** One service with ECS's built-in blue/green (see native-scenario.ts); resolves once v1's tasks are healthy. */
+  createNativeService(opts: NativeServiceOptions): Promise<NativeScenario>;
+  /** The service's built-in deployments (copies), newest first, with every hook each one created. */
+  serviceDeployments(serviceArnOrName: string): ServiceDeploymentView[];
   registerTaskDefinition(opts: TaskDefinitionOptions): string;
   injectFault(spec: FaultSpec): string;
   removeFault(id: string): void;
@@ -105,7 +118,9 @@ export interface Sandbox {
   waitFor<T>(check: () => T | undefined | null | false, o?: { timeoutMs?: number; intervalMs?: number; what?: string }): Promise<T>;
   /**
    * Events: `request` (RequestLogEntry), `targetHealth`, `listenerModified`, `ruleModified`,
-   * `deployment`, `task`, `serviceEvent`, `parameterChanged`.
+   * `deployment`, `task`, `serviceEvent`, `parameterChanged`, and `serviceDeployment`
+   * (`{arn, service, status, lifecycleStage, hookId?, hookStatus?, at}` on each built-in deployment
+   * transition and each PAUSE hook change).
    */
   events: EventEmitter;
   /** Kills every task process and closes every server. */
@@ -126,6 +141,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     stopTimeoutMs: opts.stopTimeoutMs ?? 2000,
     circuitBreakerThreshold: opts.circuitBreakerThreshold,
   });
+  const native = new NativeDeployments(ecs, elb, scheduler, account, { tickMs: opts.ecsTickMs ?? 100, minuteMs: opts.minuteMs ?? 60_000 });
   const world: World = {
     account,
     elb,
@@ -133,6 +149,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     ssm,
     alarms,
     scheduler,
+    native,
     dataPlane,
     targetGroupDefaults: {
       healthCheckIntervalMs: opts.healthCheckIntervalMs ?? 1000,
@@ -150,7 +167,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   };
   forward(log, ['request']);
   forward(elb.events, ['targetHealth', 'listenerModified', 'ruleModified']);
-  forward(ecs, ['deployment', 'task', 'serviceEvent']);
+  forward(ecs, ['deployment', 'task', 'serviceEvent', 'serviceDeployment']);
   forward(ssm, ['parameterChanged']);
 
   const health = new HealthChecker(elb);
@@ -158,7 +175,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const plainTargets = new PlainTargets(world, locateTaskServer());
   const standalone = new StandaloneTasks(ecs, account, locateTaskServer(), opts.stopTimeoutMs ?? 2000);
   const runTaskFailures: string[] = [];
-  const ecsOps = ecsOperations(ecs, scheduler, account, standalone, runTaskFailures);
+  const ecsOps = ecsOperations(ecs, scheduler, account, standalone, runTaskFailures, native);
   const updateService = ecsOps.UpdateService;
   if (!updateService) throw new Error('sandbox bug: ECS has no UpdateService');
   const server = await startEndpoint(
@@ -178,6 +195,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const github = await startGitHubFake(opts.github);
   health.start();
   scheduler.start();
+  native.start();
 
   const servicesMatching = (sel: { cluster?: string; service: string }) =>
     ecs.services.filter((s) => s.name === sel.service && (sel.cluster === undefined || s.clusterName === sel.cluster || s.clusterArn === sel.cluster));
@@ -198,6 +216,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       AWS_SECRET_ACCESS_KEY: 'sandbox-secret-access-key',
     }),
     createBlueGreen: (o) => createBlueGreen(world, o),
+    createNativeService: (o) => createNativeService(world, o),
+    serviceDeployments(ref) {
+      return ecs.serviceDeployments
+        .filter((d) => d.serviceArn === ref || d.serviceName === ref)
+        .reverse()
+        .map(({ configuration: _c, allHooks, hooks: _h, ...rest }) => ({ ...structuredClone(rest), hooks: structuredClone(allHooks) }));
+    },
     createTargetPair: (o) => plainTargets.create(o),
     registerTaskDefinition: (o) => registerTaskDefinition(world, o),
     injectFault: (spec) => faults.add(spec),
@@ -236,6 +261,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     },
     deleteService(cluster, service) {
       for (const s of servicesMatching({ cluster, service })) {
+        scheduler.delegate(s, false); // a built-in deployment in flight ends with the service (native.ts)
         s.desiredCount = 0;
         scheduler.reconcile(s);
         s.status = 'INACTIVE';
@@ -245,6 +271,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     waitFor: (check, o) => waitFor(check, o),
     async stop() {
       health.stop();
+      native.stop();
       await Promise.all([scheduler.stop(), standalone.shutdown(), plainTargets.shutdown()]);
       elb.dispose();
       await Promise.all([dataPlane.close(), server.close(), github.stop()]);

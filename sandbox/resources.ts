@@ -5,6 +5,7 @@ import type { World } from './core/world.js';
 import { ecsOperations } from './ecs/api.js';
 import { DEFAULT_DEPLOYMENT_CONFIGURATION } from './ecs/capacity.js';
 import type { Cluster, Service } from './ecs/model.js';
+import type { AdvancedConfiguration } from './ecs/native-model.js';
 import { normaliseActions, normaliseConditions } from './elb/actions.js';
 import type { ActionShape, Listener, LoadBalancer, Rule, TargetGroup } from './elb/model.js';
 import type { QueryObject, QueryValue } from './protocol/query.js';
@@ -150,6 +151,8 @@ export interface ServiceOptions {
   /** Deployment configuration; ECS's defaults (200 / 100) when not given. */
   maximumPercent?: number;
   minimumHealthyPercent?: number;
+  /** Built-in blue/green: the alternate target group and listener rules of the load balancer. */
+  advancedConfiguration?: AdvancedConfiguration;
 }
 
 export function createService(world: World, o: ServiceOptions): Service {
@@ -162,7 +165,7 @@ export function createService(world: World, o: ServiceOptions): Service {
     desiredCount: o.desiredCount,
     taskDefinitionArn: o.taskDefinitionArn,
     loadBalancers: o.targetGroupArn
-      ? [{ targetGroupArn: o.targetGroupArn, containerName: o.containerName ?? 'app', containerPort: 8080 }]
+      ? [{ targetGroupArn: o.targetGroupArn, containerName: o.containerName ?? 'app', containerPort: 8080, ...(o.advancedConfiguration ? { advancedConfiguration: o.advancedConfiguration } : {}) }]
       : [],
     deployments: [],
     events: [],

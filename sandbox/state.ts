@@ -9,6 +9,8 @@ export interface SandboxState {
   services: unknown[];
   tasks: unknown[];
   taskDefinitions: unknown[];
+  serviceDeployments: unknown[];
+  serviceRevisions: unknown[];
   parameters: unknown[];
   alarms: unknown[];
 }
@@ -23,6 +25,8 @@ export function snapshotState(world: World): SandboxState {
       services: world.ecs.services,
       tasks: world.ecs.tasks,
       taskDefinitions: world.ecs.taskDefinitions.map((td) => ({ arn: td.arn, family: td.family, revision: td.revision, status: td.status })),
+      serviceDeployments: world.ecs.serviceDeployments,
+      serviceRevisions: world.ecs.serviceRevisions,
       parameters: [...world.ssm.parameters.values()],
       alarms: [...world.alarms.alarms.values()],
     }),

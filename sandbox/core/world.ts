@@ -1,6 +1,7 @@
 // Everything one sandbox holds, passed to the pieces that need more than their own model.
 import type { AlarmModel } from '../cloudwatch/api.js';
 import type { EcsModel } from '../ecs/model.js';
+import type { NativeDeployments } from '../ecs/native.js';
 import type { Scheduler } from '../ecs/scheduler.js';
 import type { ElbModel } from '../elb/model.js';
 import type { DataPlane } from '../elb/proxy.js';
@@ -22,6 +23,8 @@ export interface World {
   ssm: SsmModel;
   alarms: AlarmModel;
   scheduler: Scheduler;
+  /** ECS's built-in blue/green deployments (ecs/native.ts). */
+  native: NativeDeployments;
   dataPlane: DataPlane;
   targetGroupDefaults: TargetGroupDefaults;
 }

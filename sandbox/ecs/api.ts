@@ -1,15 +1,27 @@
 // The ECS operations the action uses, with ECS's errors: ClusterNotFoundException,
 // ServiceNotFoundException, ServiceNotActiveException, InvalidParameterException, ClientException.
+// With `native`, also the service-deployment operations of built-in blue/green (native-api.ts), and
+// UpdateService deploys a BLUE_GREEN/CANARY/LINEAR service through that controller.
 import { AwsError } from '../core/aws-error.js';
 import { arns, type Account } from '../core/ids.js';
 import { describeService, describeTask, describeTaskDefinition } from './describe.js';
 import type { Cluster, EcsModel, Service } from './model.js';
+import type { NativeDeployments } from './native.js';
+import { nativeOperations } from './native-api.js';
+import { applyNativeConfiguration } from './native-config.js';
 import type { Scheduler } from './scheduler.js';
 import type { StandaloneTasks } from './standalone.js';
 
 type Input = Record<string, unknown>;
 
-export function ecsOperations(model: EcsModel, scheduler: Scheduler, account: Account, standalone?: StandaloneTasks, runTaskFailures: string[] = []): Record<string, (input: Input) => unknown> {
+export function ecsOperations(
+  model: EcsModel,
+  scheduler: Scheduler,
+  account: Account,
+  standalone?: StandaloneTasks,
+  runTaskFailures: string[] = [],
+  native?: NativeDeployments,
+): Record<string, (input: Input) => unknown> {
   const clusterOrThrow = (ref: unknown): Cluster => {
     const c = model.cluster(typeof ref === 'string' ? ref : undefined);
     if (!c) throw new AwsError('ClusterNotFoundException', 'Cluster not found.');
@@ -24,6 +36,8 @@ export function ecsOperations(model: EcsModel, scheduler: Scheduler, account: Ac
   const nameOf = (ref: string) => ref.split('/').pop() ?? ref;
 
   return {
+    ...(native ? nativeOperations(model, native) : {}),
+
     DescribeServices(input) {
       const cluster = clusterOrThrow(input.cluster);
       const refs = input.services as string[] | undefined;
@@ -88,11 +102,17 @@ export function ecsOperations(model: EcsModel, scheduler: Scheduler, account: Ac
         tdArn = td.arn;
       }
       const config = deploymentConfiguration(input.deploymentConfiguration);
+      // Validated before anything changes; changing it alone starts no deployment (BOTO UpdateServiceRequest).
+      const nativeConfig = native ? applyNativeConfiguration(service, input.deploymentConfiguration) : undefined;
       if (typeof desired === 'number') service.desiredCount = desired;
       if (config.maximumPercent !== undefined) service.maximumPercent = config.maximumPercent;
       if (config.minimumHealthyPercent !== undefined) service.minimumHealthyPercent = config.minimumHealthyPercent;
+      if (nativeConfig) service.native = { ...service.native, ...nativeConfig };
       const changed = tdArn !== undefined && tdArn !== service.taskDefinitionArn;
-      if (changed || input.forceNewDeployment === true) scheduler.newDeployment(service, tdArn ?? service.taskDefinitionArn);
+      if (changed || input.forceNewDeployment === true) {
+        if (native?.isNative(service)) native.begin(service, tdArn ?? service.taskDefinitionArn);
+        else scheduler.newDeployment(service, tdArn ?? service.taskDefinitionArn);
+      }
       scheduler.reconcile(service);
       return { service: describeService(model, service) };
     },

@@ -1,5 +1,6 @@
 // ECS resources in the shapes DescribeServices, DescribeTasks and DescribeTaskDefinition return.
 import type { Cluster, EcsModel, Service, Task, TaskDefinitionRecord } from './model.js';
+import { nativeServiceMembers } from './native-describe.js';
 
 const NETWORK = { awsvpcConfiguration: { subnets: ['subnet-0sandboxa'], securityGroups: ['sg-0sandbox'], assignPublicIp: 'DISABLED' } };
 
@@ -7,11 +8,12 @@ export function describeService(model: EcsModel, s: Service): Record<string, unk
   const tasks = model.tasks.filter((t) => t.serviceName === s.name && t.clusterArn === s.clusterArn);
   const count = (deploymentId: string | undefined, statuses: string[]) =>
     tasks.filter((t) => (deploymentId === undefined || t.deploymentId === deploymentId) && statuses.includes(t.lastStatus)).length;
+  const native = nativeServiceMembers(model, s);
   return {
     serviceArn: s.arn,
     serviceName: s.name,
     clusterArn: s.clusterArn,
-    loadBalancers: s.loadBalancers.map((lb) => ({ ...lb })),
+    loadBalancers: s.loadBalancers.map((lb) => structuredClone(lb)),
     serviceRegistries: [],
     status: s.status,
     desiredCount: s.desiredCount,
@@ -25,6 +27,7 @@ export function describeService(model: EcsModel, s: Service): Record<string, unk
       deploymentCircuitBreaker: { ...s.circuitBreaker },
       maximumPercent: s.maximumPercent,
       minimumHealthyPercent: s.minimumHealthyPercent,
+      ...native?.deploymentConfiguration,
     },
     deployments: s.deployments.map((d) => ({
       id: d.id,
@@ -51,7 +54,8 @@ export function describeService(model: EcsModel, s: Service): Record<string, unk
     networkConfiguration: NETWORK,
     healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
     schedulingStrategy: 'REPLICA',
-    deploymentController: { type: 'ECS' },
+    deploymentController: { ...(s.deploymentController ?? { type: 'ECS' }) },
+    ...native?.rest,
     createdBy: s.clusterArn.replace(/:ecs:([^:]+):(\d+):.*/, ':iam::$2:role/sandbox'),
     enableECSManagedTags: false,
     propagateTags: 'NONE',

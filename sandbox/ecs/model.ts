@@ -1,6 +1,7 @@
 // ECS control-plane state: clusters, task definitions, services with their deployments and events, tasks.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import type { AdvancedConfiguration, NativeConfiguration, ServiceDeploymentRecord, ServiceRevision } from './native-model.js';
 
 export interface TaskDefinitionRecord {
   arn: string;
@@ -34,6 +35,8 @@ export interface ServiceLoadBalancer {
   targetGroupArn: string;
   containerName: string;
   containerPort: number;
+  /** Built-in blue/green: the alternate target group and the listener rules ECS rewrites. */
+  advancedConfiguration?: AdvancedConfiguration;
 }
 
 export interface Service {
@@ -55,6 +58,14 @@ export interface Service {
   maximumPercent: number;
   /** Lower limit on healthy tasks, in percent of the desired count (rounded up). ECS's default: 100. */
   minimumHealthyPercent: number;
+  /** Absent means ECS (the default controller). */
+  deploymentController?: { type: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL' };
+  /** Built-in deployments (native.ts); absent for a service the rolling scheduler alone deploys. */
+  native?: NativeConfiguration & {
+    /** The `ecs-svc/<N>` deployment whose tasks serve production from loadBalancers[0].targetGroupArn. */
+    productionDeploymentId?: string;
+    currentServiceDeployment?: string;
+  };
 }
 
 export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'DEPROVISIONING' | 'STOPPED';
@@ -102,6 +113,9 @@ export class EcsModel extends EventEmitter {
   readonly taskDefinitions: TaskDefinitionRecord[] = [];
   readonly services: Service[] = [];
   readonly tasks: Task[] = [];
+  /** Built-in blue/green records (native-model.ts), oldest first. */
+  readonly serviceDeployments: ServiceDeploymentRecord[] = [];
+  readonly serviceRevisions: ServiceRevision[] = [];
 
   cluster(nameOrArn: string | undefined): Cluster | undefined {
     const key = nameOrArn ?? 'default';

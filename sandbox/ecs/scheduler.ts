@@ -6,6 +6,8 @@
 // circuit breaker (FAILED, with ECS's service events) when tasks keep failing. Like ECS, it says the
 // service has reached a steady state after each rollout, and again after tasks were started or stopped
 // outside one (a desired count moved by Application Auto Scaling, a replaced task).
+// While a built-in blue/green deployment is in flight (native.ts) it leaves the service to that
+// controller (`delegate`), which still launches and stops tasks through it.
 import { randomBytes } from 'node:crypto';
 import { arns, ecsDeploymentId, type Account } from '../core/ids.js';
 import type { ElbModel } from '../elb/model.js';
@@ -29,6 +31,8 @@ export class Scheduler {
   private stopping = false;
   /** Services that started or stopped tasks since they last reached a steady state. */
   private readonly unsteady = new WeakSet<Service>();
+  /** Services whose tasks another controller (native.ts) manages for now: reconcile leaves them alone. */
+  private readonly delegated = new WeakSet<Service>();
 
   constructor(
     private readonly ecs: EcsModel,
@@ -56,10 +60,24 @@ export class Scheduler {
     this.processes.clear();
   }
 
+  /** Hands the service to another controller (true) or takes it back (false). */
+  delegate(service: Service, on: boolean): void {
+    if (on) this.delegated.add(service);
+    else this.delegated.delete(service);
+  }
+
+  isDelegated(service: Service): boolean {
+    return this.delegated.has(service);
+  }
+
+  /** Failed tasks that trip the circuit breaker for this desired count. */
+  failureThreshold(desiredCount: number): number {
+    return this.timings.circuitBreakerThreshold ?? Math.min(200, Math.max(3, Math.ceil(desiredCount / 2)));
+  }
+
   /** Starts a new PRIMARY deployment (UpdateService with a new task definition). */
-  newDeployment(service: Service, taskDefinitionArn: string): Deployment {
+  newDeployment(service: Service, taskDefinitionArn: string, id = ecsDeploymentId()): Deployment {
     const now = new Date();
-    const id = ecsDeploymentId();
     for (const d of service.deployments) if (d.status === 'PRIMARY') d.status = 'ACTIVE';
     const deployment: Deployment = {
       id,
@@ -83,7 +101,7 @@ export class Scheduler {
   }
 
   reconcile(service: Service): void {
-    if (this.stopping || service.status !== 'ACTIVE') return;
+    if (this.stopping || service.status !== 'ACTIVE' || this.delegated.has(service)) return;
     // First: a failure it counts can trip the circuit breaker and start a rollback deployment.
     this.noticeUnhealthy(service);
     const primary = service.deployments.find((d) => d.status === 'PRIMARY');
@@ -199,16 +217,19 @@ export class Scheduler {
     }
   }
 
-  private launch(service: Service, deployment: Deployment): Task {
+  /** Starts one task of the deployment, registered in the service's target groups or in `targetGroupArns`. */
+  launch(service: Service, deployment: Deployment, targetGroupArns = service.loadBalancers.map((lb) => lb.targetGroupArn)): Task {
     const td = this.ecs.taskDefinition(deployment.taskDefinitionArn);
     const container = ((td?.input.containerDefinitions as Record<string, unknown>[] | undefined) ?? [])[0] ?? {};
     const env: Record<string, string> = {};
     for (const kv of (container.environment as { name?: string; value?: string }[] | undefined) ?? []) {
       if (kv.name) env[kv.name] = kv.value ?? '';
     }
-    const tg = service.loadBalancers[0] && this.elb.targetGroup(service.loadBalancers[0].targetGroupArn);
+    const tg = targetGroupArns[0] === undefined ? undefined : this.elb.targetGroup(targetGroupArns[0]);
     env.SANDBOX_HEALTH_PATH ??= tg?.healthCheck.path ?? '/health';
-    env.SANDBOX_COLOUR ??= /-(blue|green)$/.exec(service.name)?.[1] ?? service.name;
+    // A built-in blue/green service's tasks answer with their target group's suffix (`a`, `b`).
+    const native = service.loadBalancers[0]?.advancedConfiguration !== undefined && tg ? /-([^-]+)$/.exec(tg.name)?.[1] : undefined;
+    env.SANDBOX_COLOUR ??= native ?? /-(blue|green)$/.exec(service.name)?.[1] ?? service.name;
     const id = randomBytes(16).toString('hex');
     const task: Task = {
       arn: arns.task(this.account, service.clusterName, id),
@@ -236,10 +257,10 @@ export class Scheduler {
         task.lastStatus = 'RUNNING';
         task.startedAt = new Date();
         this.ecs.emit('task', { arn: task.arn, lastStatus: task.lastStatus });
-        for (const lb of service.loadBalancers) {
-          this.elb.registerTarget(lb.targetGroupArn, '127.0.0.1', port);
-          task.registeredIn.push(lb.targetGroupArn);
-          this.ecs.addEvent(service, `registered 1 targets in (target-group ${lb.targetGroupArn})`);
+        for (const arn of targetGroupArns) {
+          this.elb.registerTarget(arn, '127.0.0.1', port);
+          task.registeredIn.push(arn);
+          this.ecs.addEvent(service, `registered 1 targets in (target-group ${arn})`);
         }
       },
       () => undefined,
@@ -265,7 +286,9 @@ export class Scheduler {
     if (!d) return;
     d.failedTasks += 1;
     d.updatedAt = new Date();
-    const threshold = this.timings.circuitBreakerThreshold ?? Math.min(200, Math.max(3, Math.ceil(d.desiredCount / 2)));
+    // A delegated service's controller reads the count and decides itself (native.ts rolls back).
+    if (this.delegated.has(service)) return;
+    const threshold = this.failureThreshold(d.desiredCount);
     if (!service.circuitBreaker.enable || d.rolloutState !== 'IN_PROGRESS' || d.failedTasks < threshold) return;
     d.rolloutState = 'FAILED';
     d.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';

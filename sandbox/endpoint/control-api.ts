@@ -4,6 +4,7 @@ import type { ServiceName } from '../core/request-log.js';
 import type { AlarmStateValue } from '../cloudwatch/api.js';
 import type { Sandbox } from '../index.js';
 import type { BlueGreenOptions } from '../scenario.js';
+import type { NativeServiceOptions } from '../native-scenario.js';
 
 type Body = Record<string, unknown> | undefined;
 
@@ -36,6 +37,12 @@ export function controlRoutes(sandbox: () => Sandbox) {
         const { registerTaskDefinition: _omit, ...scenario } = await s.createBlueGreen(body as unknown as BlueGreenOptions);
         return scenario;
       }
+      case 'POST /scenarios/native': {
+        const { registerTaskDefinition: _omit, ...scenario } = await s.createNativeService(body as unknown as NativeServiceOptions);
+        return scenario;
+      }
+      case 'GET /service-deployments':
+        return s.serviceDeployments(query.get('service') ?? '');
       case 'POST /task-definitions':
         return {
           taskDefinitionArn: s.registerTaskDefinition({
