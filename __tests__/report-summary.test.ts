@@ -341,3 +341,25 @@ describe('writeSummary', () => {
     expect(info).toHaveBeenCalledWith(expect.stringContaining('## ✅ Blue-green deploy of web: succeeded'));
   });
 });
+
+describe('engine: ecs', () => {
+  const ARN = 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/web/NCWGC2ZR-taawPAYrIaU5';
+  const builtIn = (outcome: Partial<Report['outcome']>, over: Partial<Report> = {}): Report =>
+    deployReport({
+      title: 'Blue-green deploy of web (ECS built-in blue/green)',
+      outcome: { status: 'succeeded', taskDefinitionArn: TASK, rolledBack: false, serviceDeploymentArn: ARN, ...outcome },
+      trafficSteps: [],
+      ...over,
+    });
+
+  it('says what ECS reports, with the service deployment, and never a colour', () => {
+    const ok = renderSummaryMarkdown(builtIn({ switchedAt: '2026-11-01T12:06:00.000Z' }));
+    expect(ok).toContain(`ECS finished the deployment SUCCESSFUL: the service runs \`${TASK}\`. Production traffic reached it at 2026-11-01T12:06:00.000Z. Service deployment \`${ARN}\`.`);
+    const back = renderSummaryMarkdown(builtIn({ status: 'rolled-back', rolledBack: true, rollbackReason: 'smoke-test-command exited with code 1 (at POST_TEST_TRAFFIC_SHIFT)' }, { release: { description: TASK, images: ['app=web:43'], taskDefinitionArn: TASK } }));
+    expect(back).toContain('ECS rolled the deployment back: the previous revision serves production. **Reason:** smoke-test-command exited with code 1 (at POST_TEST_TRAFFIC_SHIFT) **Failed release:**');
+    for (const text of [ok, back]) expect(text).not.toMatch(/\*\*(blue|green)\*\*|colour/);
+    expect(renderSummaryMarkdown(builtIn({ status: 'succeeded', rolledBack: true }, { mode: 'rollback' }))).toContain('Rolled back on request: ECS reports the rollback finished; the service runs');
+    expect(renderSummaryMarkdown(builtIn({ status: 'failed' }))).toContain('The deploy failed (see the annotation).');
+    expect(renderSummaryMarkdown(builtIn({ status: 'no-op' }, { mode: 'status' }))).toContain(`The service runs \`${TASK}\`. Service deployment`);
+  });
+});

@@ -6,8 +6,10 @@
 // (b) bundle sizes; (c) passed verification → listener changed; (d) time to restore a degrading deploy against
 // unhealthy-threshold × interval + one API round trip; (e) failed requests at 200 req/s during a healthy deploy
 // of ≥ 10 000 requests; (f) AWS requests per deploy by operation; (g) time beyond what AWS and the inputs made
-// the action wait. With BENCH_BASELINE_REF=<git ref>, (a) also times that revision's committed dist/main,
-// alternating with this one: a before/after of the cold start under the same load.
+// the action wait; (h) engine: ecs, a PAUSE reached → the action's ContinueServiceDeployment (CONTINUE after a
+// passed gate, ROLLBACK after a failed one); (i) engine: ecs, the action's first failing probe during a canary
+// step → its StopServiceDeployment. With BENCH_BASELINE_REF=<git ref>, (a) also times that revision's committed
+// dist/main, alternating with this one: a before/after of the cold start under the same load.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, platform, arch, tmpdir, totalmem } from 'node:os';
@@ -23,6 +25,7 @@ import { buildSdkFloor } from './sdk-floor.js';
 import { durationMs } from '../sandbox/demo/duration.js';
 import { requestsByOperation, switchLatencyMs, timeBreakdown, timeToRestoreMs, type TimeBreakdown } from './figures.js';
 import { observeDeploy, type ObservedDeploy } from './observed-deploy.js';
+import { measureBuiltIn } from './builtin.js';
 import { figure, markdownTable, requestTable, single, type Figure, type RequestTable } from './report.js';
 import { median, preciseNow, summarise } from './stats.js';
 
@@ -124,6 +127,9 @@ async function main(): Promise<void> {
     await sandbox.stop();
   }
 
+  progress('engine: ecs');
+  const builtIn = await measureBuiltIn(SETTINGS.timings, SETTINGS.repeats, progress);
+
   const { timings } = SETTINGS;
   const defined = <T>(values: (T | undefined)[]): T[] => values.filter((v): v is T => v !== undefined);
   const switches = defined([...healthy, ...rolledBack, long].map((o) => (o ? switchLatencyMs(o) : undefined)));
@@ -173,6 +179,11 @@ async function main(): Promise<void> {
   figures['time.noticeLag'] = figure('(g) of which: rollout COMPLETED → action notices', 'ms', part('noticeLagMs'), `poll interval min(5 s, health-check-interval ${timings.interval})`);
   figures['time.awsRollout'] = figure('(g) AWS wait: UpdateService → rollout COMPLETED (sandbox)', 'ms', part('awsRolloutMs'));
 
+  figures['ecs.pauseToContinue'] = figure('(h) engine: ecs, PAUSE reached → ContinueServiceDeployment(CONTINUE)', 'ms', summarise(builtIn.pauseToContinueMs), `includes the gate: ${timings.healthyThreshold} passes of the test rule ${timings.interval} apart, target health, alarms`);
+  figures['ecs.pauseToRollback'] = figure('(h) engine: ecs, PAUSE reached → ContinueServiceDeployment(ROLLBACK)', 'ms', summarise(builtIn.pauseToRollbackMs), 'the gate passed its probes, then the smoke test failed (one curl through the test rule)');
+  figures['ecs.pauseToNotice'] = figure('(h) of which: PAUSE reached → the action notices it', 'ms', summarise(builtIn.pauseToNoticeMs), `polled every min(2 s, health-check-interval ${timings.interval})`);
+  figures['ecs.failureToStop'] = figure('(i) engine: ecs, first failing probe → StopServiceDeployment(ROLLBACK)', 'ms', summarise(builtIn.failureToStopMs), `canary 50%, unhealthy-threshold ${timings.unhealthyThreshold} × interval ${timings.interval}`);
+
   const medianCounts = (deploys: ObservedDeploy[]): Record<string, number> => {
     const counts = deploys.map(requestsByOperation);
     const ops = [...new Set(counts.flatMap((c) => Object.keys(c)))];
@@ -205,6 +216,7 @@ async function main(): Promise<void> {
       ...(cold.baselineMs.length > 0 ? { coldStartBaselineMs: cold.baselineMs.map(round1) } : {}),
       switchMs: switches.map(round1),
       restoreMs: restores.map(round1),
+      ecs: builtIn,
       timeBreakdowns: breakdowns.map((b) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, round1(v)]))),
     },
   };

@@ -2,7 +2,8 @@
 // runner runs it. v1 is live on blue; under steady user traffic a healthy v2 is deployed (traffic moves to green,
 // no request fails), then a broken v3 that starts failing once it gets users (the action rolls it back), then a v4
 // that passes its health checks but fails the team's smoke test (traffic never moves). Every deploy is recorded
-// as a GitHub deployment in the sandbox's GitHub fake. Prints the phases as they happen, each run's job summary,
+// as a GitHub deployment in the sandbox's GitHub fake. Then engine: ecs on a service ECS deploys blue/green
+// itself (sandbox/demo/builtin.ts): a healthy v2 through its PAUSE hook, and a bad v3 stopped at that pause. Prints the phases as they happen, each run's job summary,
 // failed requests and the deployment records, and exits 0 only when every deploy did what the action promises.
 // The last line is the one-sentence result.
 import { startSandbox, type BlueGreenScenario, type Sandbox } from './index.js';
@@ -12,6 +13,7 @@ import { durationMs } from './demo/duration.js';
 import { DEMO_TIMINGS, deployInputs } from './demo/inputs.js';
 import { liveColour, recordedColour, watchListener, type ListenerWatch } from './demo/listener-watch.js';
 import { startLoad, type LoadRun, type LoadStats } from './harness/load.js';
+import { builtInDemo } from './demo/builtin.js';
 
 const REQUESTS_PER_SECOND = 100;
 /**
@@ -20,7 +22,7 @@ const REQUESTS_PER_SECOND = 100;
  */
 const DEGRADE_AFTER_S = 3.25;
 /** Whatever happens, the demo ends: it must never leave a terminal (or CI) hanging. */
-const DEMO_LIMIT_MS = 150_000;
+const DEMO_LIMIT_MS = 240_000;
 
 const demoStart = Date.now();
 const stamp = (at = Date.now()) => `+${((at - demoStart) / 1000).toFixed(1).padStart(5)}s`;
@@ -39,7 +41,8 @@ interface DeployReport {
 
 async function main(): Promise<number> {
   say('Starting the sandbox (AWS endpoint, ECS simulator, ALB) on 127.0.0.1');
-  const sandbox = await startSandbox({ healthCheckIntervalMs: 250, healthCheckTimeoutMs: 200, deregistrationDelayMs: 500 });
+  // An ECS "minute" (the built-in engine's bake and hook timeouts) lasts a second here.
+  const sandbox = await startSandbox({ healthCheckIntervalMs: 250, healthCheckTimeoutMs: 200, deregistrationDelayMs: 500, minuteMs: 1_000 });
   let load: LoadRun | undefined;
   let watch: ListenerWatch | undefined;
   try {
@@ -98,7 +101,9 @@ async function main(): Promise<number> {
       ];
 
       stopFailureTicker();
-      const checks: Check[] = [...healthyChecks, ...brokenChecks, ...smokeChecks, ...recordChecks];
+      await load.stop();
+      const builtIn = await builtInDemo(sandbox, say);
+      const checks: Check[] = [...healthyChecks, ...brokenChecks, ...smokeChecks, ...recordChecks, ...builtIn.checks];
       console.log('');
       console.log('## Result');
       for (const r of [healthy, broken, smoked]) {
@@ -108,6 +113,7 @@ async function main(): Promise<number> {
             `${r.traffic.failed}/${r.traffic.total} requests failed (served by: ${versions}); p99 latency ${r.traffic.latencyMs.p99} ms`,
         );
       }
+      for (const line of builtIn.results) console.log(line);
       if (restore) {
         console.log(
           `- v3 started failing users at ${stamp(restore.degradedAt)} (${restore.source}); the listener was back on green at ${stamp(restore.restoredAt)}: ` +
@@ -121,7 +127,7 @@ async function main(): Promise<number> {
       console.log(
         `demo: healthy deploy ${healthy.traffic.failed}/${healthy.traffic.total} requests failed; broken deploy rolled back in ${
           restore ? ((restore.restoredAt - restore.degradedAt) / 1000).toFixed(1) : 'n/a'
-        } s; smoke test stopped v4 with ${smoked.traffic.failed}/${smoked.traffic.total} requests failed`,
+        } s; smoke test stopped v4 with ${smoked.traffic.failed}/${smoked.traffic.total} requests failed; engine ecs stopped a bad v3 at its test-traffic pause`,
       );
       return allOk ? 0 : 1;
     } finally {

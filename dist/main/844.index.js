@@ -182,7 +182,7 @@ async function follow(o) {
     let stageSince = clock.now();
     let lastStage;
     const rollBack = async (reason, cause) => {
-        core/* warning */.$e(`Rolling the service deployment back: ${reason}`, { title: 'Rolling back' });
+        core/* warning */.$e(`Asking ECS to roll the service deployment back: ${reason}`, { title: 'Rolling back' });
         const how = await requestRollback(ports.deployments, arn);
         core/* info */.pq({
             'continue-rollback': 'ContinueServiceDeployment(ROLLBACK) on the paused hook.',
@@ -308,7 +308,7 @@ async function builtin_follow_gate(o, stage, d, productionMoved) {
     const { config, deps, notes } = o;
     const run = async (name, fn) => {
         try {
-            await deps.timeline.run(name, fn);
+            await (name ? deps.timeline.run(name, fn) : fn());
             return undefined;
         }
         catch (error) {
@@ -320,7 +320,8 @@ async function builtin_follow_gate(o, stage, d, productionMoved) {
     if (stage === 'POST_TEST_TRAFFIC_SHIFT') {
         core/* info */.pq(`Paused at ${stage}: the new revision has all test traffic and no production traffic. Checking it.`);
         const failure = await run('Verify the new revision (test traffic)', () => verifyNewRevision(o, d, false));
-        return failure ?? (await run('Run smoke-test-command', () => (0,commands/* runTeamCommand */.QD)(config, deps, notes, 'smoke-test', commandContext(o))));
+        // runTeamCommand keeps its own timeline row and log group (and does nothing without a command).
+        return failure ?? (await run(undefined, () => (0,commands/* runTeamCommand */.QD)(config, deps, notes, 'smoke-test', commandContext(o))));
     }
     if (stage === 'PRE_PRODUCTION_TRAFFIC_SHIFT') {
         const at = d.target?.productionWeight ?? 0;
@@ -572,8 +573,7 @@ async function deployThrough(config, deps, notes, setup, release) {
         return findDeployment(config, deps, service, saved.startedAfter, taskDefinitionArn);
     });
     (0,src_state/* saveJson */.oG)(state, src_state/* StateKey */.zv.ServiceDeployment, { ...saved, arn });
-    core/* info */.pq(`Service deployment: ${arn}`);
-    notes.notes.push(`Service deployment ${arn} (${setup.service.strategy}).`);
+    core/* info */.pq(`Service deployment: ${arn} (${setup.service.strategy}).`);
     const followed = await follow({ config, deps, notes, setup, arn, taskDefinitionArn });
     const outcome = { ...base, serviceDeploymentArn: arn, ...(followed.switchedAt ? { switchedAt: followed.switchedAt } : {}) };
     if (followed.end === 'succeeded')

@@ -1,6 +1,7 @@
 // The action's inputs for a sandbox blue-green scenario: what a workflow would pass, pointed at the sandbox's
 // listeners. Shared by the demo and the bench so both deploy exactly the same way.
 import type { BlueGreenScenario } from '../scenario.js';
+import type { NativeScenario } from '../native-scenario.js';
 
 export interface DeployTimings {
   /** `health-check-interval`, e.g. `500ms`. */
@@ -46,5 +47,27 @@ export function deployInputs(sc: BlueGreenScenario, taskDefinitionArn: string, t
     'unhealthy-threshold': String(timings.unhealthyThreshold),
     'bake-time': timings.bakeTime,
     'wait-timeout': '2m',
+  };
+}
+
+/**
+ * Inputs for `engine: ecs`, `mode: deploy` of `taskDefinitionArn` on a built-in blue/green service: the gate probes
+ * the test rule's health path (it reaches only the new revision), the watch the production listener's `/`.
+ */
+export function builtInInputs(sc: NativeScenario, taskDefinitionArn: string, timings: Omit<DeployTimings, 'bakeTime'> & { bakeTime?: string }, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    engine: 'ecs',
+    cluster: sc.clusterName,
+    service: sc.serviceName,
+    'task-definition': taskDefinitionArn,
+    'health-check-url': `${sc.testUrl ?? ''}/health`,
+    'post-switch-health-check-url': `${sc.prodUrl}/`,
+    'health-check-interval': timings.interval,
+    'health-check-timeout': timings.timeout,
+    'healthy-threshold': String(timings.healthyThreshold),
+    'unhealthy-threshold': String(timings.unhealthyThreshold),
+    ...(timings.bakeTime ? { 'bake-time': timings.bakeTime } : {}),
+    'wait-timeout': '2m',
+    ...extra,
   };
 }

@@ -95,8 +95,7 @@ async function deployThrough(config: Config, deps: FlowDeps, notes: FlowNotes, s
     return findDeployment(config, deps, service, saved.startedAfter, taskDefinitionArn);
   });
   saveJson(state, StateKey.ServiceDeployment, { ...saved, arn });
-  core.info(`Service deployment: ${arn}`);
-  notes.notes.push(`Service deployment ${arn} (${setup.service.strategy}).`);
+  core.info(`Service deployment: ${arn} (${setup.service.strategy}).`);
 
   const followed = await follow({ config, deps, notes, setup, arn, taskDefinitionArn });
   const outcome = { ...base, serviceDeploymentArn: arn, ...(followed.switchedAt ? { switchedAt: followed.switchedAt } : {}) };

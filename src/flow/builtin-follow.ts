@@ -109,7 +109,7 @@ export async function follow(o: FollowOptions): Promise<Followed> {
   let lastStage: string | undefined;
 
   const rollBack = async (reason: string, cause?: unknown): Promise<Followed> => {
-    core.warning(`Rolling the service deployment back: ${reason}`, { title: 'Rolling back' });
+    core.warning(`Asking ECS to roll the service deployment back: ${reason}`, { title: 'Rolling back' });
     const how = await requestRollback(ports.deployments, arn);
     core.info(
       {
@@ -232,9 +232,9 @@ function productionChecks(o: FollowOptions): WatchCheck[] {
 /** The decision at one PAUSE: undefined to continue, else why to roll back. */
 async function gate(o: FollowOptions, stage: string, d: ServiceDeploymentState, productionMoved: boolean): Promise<{ reason: string; cause: unknown } | undefined> {
   const { config, deps, notes } = o;
-  const run = async (name: string, fn: () => Promise<void>): Promise<{ reason: string; cause: unknown } | undefined> => {
+  const run = async (name: string | undefined, fn: () => Promise<void>): Promise<{ reason: string; cause: unknown } | undefined> => {
     try {
-      await deps.timeline.run(name, fn);
+      await (name ? deps.timeline.run(name, fn) : fn());
       return undefined;
     } catch (error) {
       if (error instanceof Cancelled || deps.signal.aborted) throw error;
@@ -244,7 +244,8 @@ async function gate(o: FollowOptions, stage: string, d: ServiceDeploymentState, 
   if (stage === 'POST_TEST_TRAFFIC_SHIFT') {
     core.info(`Paused at ${stage}: the new revision has all test traffic and no production traffic. Checking it.`);
     const failure = await run('Verify the new revision (test traffic)', () => verifyNewRevision(o, d, false));
-    return failure ?? (await run('Run smoke-test-command', () => runTeamCommand(config, deps, notes, 'smoke-test', commandContext(o))));
+    // runTeamCommand keeps its own timeline row and log group (and does nothing without a command).
+    return failure ?? (await run(undefined, () => runTeamCommand(config, deps, notes, 'smoke-test', commandContext(o))));
   }
   if (stage === 'PRE_PRODUCTION_TRAFFIC_SHIFT') {
     const at = d.target?.productionWeight ?? 0;

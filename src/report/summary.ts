@@ -97,6 +97,7 @@ function outcomeParagraph(report: Report): string {
   const switched = o.switchedAt ? ` Traffic switched at ${o.switchedAt}.` : '';
   const was = o.previousColour && o.previousColour !== live ? ` (was ${bold(o.previousColour)})` : '';
 
+  if (o.serviceDeploymentArn) return builtInParagraph(report);
   if (report.mode === 'status') {
     if (!live) return `The live colour could not be determined.${reason}`;
     return `${bold(live)} is live${runs}; ${bold(otherColour(live))} is idle.`;
@@ -124,6 +125,26 @@ function outcomeParagraph(report: Report): string {
     case 'no-op':
       if (report.plan) return `Dry run: nothing was changed.${live ? ` ${bold(live)} is live${runs}.` : ''}`;
       return `Nothing to do${live ? `: ${bold(live)} is live${runs}` : ''}.${reason}`;
+  }
+}
+
+/** engine: ecs has no colours: the paragraph says what ECS reports of the service deployment (read back). */
+function builtInParagraph(report: Report): string {
+  const o = report.outcome;
+  const deployment = ` Service deployment ${code(o.serviceDeploymentArn ?? '')}.`;
+  const runs = o.taskDefinitionArn ? ` runs ${code(o.taskDefinitionArn)}` : '';
+  const reason = o.rollbackReason ? ` **Reason:** ${text(oneLine(o.rollbackReason))}` : '';
+  const failedRelease = report.release && report.mode !== 'rollback' ? ` **Failed release:** ${releaseLine(report.release)}.` : '';
+  switch (o.status) {
+    case 'succeeded':
+      if (report.mode === 'rollback') return `Rolled back on request: ECS reports the rollback finished${runs ? `; the service${runs}` : ''}.${deployment}`;
+      return `ECS finished the deployment SUCCESSFUL: the service${runs}.${o.switchedAt ? ` Production traffic reached it at ${o.switchedAt}.` : ''}${deployment}`;
+    case 'rolled-back':
+      return `ECS rolled the deployment back: the previous revision serves production.${reason}${failedRelease}${deployment}`;
+    case 'failed':
+      return `The ${report.mode} failed (see the annotation).${reason}${failedRelease}${deployment}`;
+    case 'no-op':
+      return `${report.plan ? 'Dry run: nothing was changed. ' : ''}The service${runs || ' runs an unknown task definition'}.${deployment}`;
   }
 }
 
