@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import type { Sandbox } from '../sandbox/index.js';
-import { createScenario, inputsFor, retire, startE2eSandbox } from './support/fixture.js';
+import { createScenario, FAST_INPUTS, inputsFor, retire, startE2eSandbox } from './support/fixture.js';
 import { expectRun } from './support/metrics.js';
 import { runPlain } from './support/run-under-load.js';
 
@@ -21,13 +21,14 @@ afterAll(async () => {
 
 const IAM_PREFIX: Record<string, string> = { elbv2: 'elasticloadbalancing', ecs: 'ecs', ssm: 'ssm', cloudwatch: 'cloudwatch' };
 
-/** Every API action the README's deploy policy and its read-only status policy grant. */
-function readmeActions(): { deploy: Set<string>; status: Set<string> } {
+/** Every API action the README's deploy policy, its read-only status policy and the engine: ecs policy grant. */
+function readmeActions(): { deploy: Set<string>; status: Set<string>; builtIn: Set<string> } {
   const blocks = [...readFileSync('README.md', 'utf8').matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1] ?? '{}') as { Statement?: { Action: string | string[] }[] });
   const actions = (doc: { Statement?: { Action: string | string[] }[] } | undefined) => new Set((doc?.Statement ?? []).flatMap((s) => [s.Action].flat()));
   const deploy = blocks.find((b) => JSON.stringify(b).includes('"EcsDeploy"'));
   const status = blocks.find((b) => JSON.stringify(b).includes('"ReadPair"'));
-  return { deploy: actions(deploy), status: actions(status) };
+  const builtIn = blocks.find((b) => JSON.stringify(b).includes('"EcsServiceDeployments"'));
+  return { deploy: actions(deploy), status: actions(status), builtIn: actions(builtIn) };
 }
 
 describe('the README\'s IAM policy', () => {
@@ -66,5 +67,38 @@ describe('the README\'s IAM policy', () => {
     expect([...statusCalls].filter((a) => !status.has(a)).sort()).toEqual([]);
     expect([...status].filter((a) => !statusCalls.has(a)).sort()).toEqual([]);
     retire(sandbox, sc);
+  }, 120_000);
+
+  it('engine: ecs: its own policy grants every call, and nothing it never calls; status needs only three reads', async () => {
+    sandbox.setAlarm('e2e-iam-ecs-5xx', 'OK');
+    const sc = await sandbox.createNativeService({ name: 'e2e-iam-ecs', desiredCount: 2, bakeTimeInMinutes: 0, pauseHooks: [{ stages: ['POST_TEST_TRAFFIC_SHIFT'], timeoutInMinutes: 30 }] });
+    const inputs = (extra: Record<string, string>) => ({
+      ...FAST_INPUTS,
+      engine: 'ecs',
+      cluster: sc.clusterName,
+      service: sc.serviceName,
+      'health-check-url': `${sc.testUrl ?? ''}/health`,
+      'state-parameter': '/e2e-iam-ecs/live-task-definition',
+      'cloudwatch-alarms': 'e2e-iam-ecs-5xx',
+      ...extra,
+    });
+    const since = Date.now();
+    // Rendering an image registers a new revision; a smoke test that fails answers the pause with ROLLBACK.
+    const v2 = sc.registerTaskDefinition({ version: 'v2' });
+    expectRun(await runPlain(sandbox, inputs({ 'task-definition': v2, 'container-name': sc.containerName, image: 'registry.example.com/web:v2' })), { conclusion: 'success', status: 'succeeded' });
+    expectRun(await runPlain(sandbox, inputs({ 'task-definition': sc.registerTaskDefinition({ version: 'v3' }), 'smoke-test-command': 'exit 1' })), { conclusion: 'failure', status: 'rolled-back' });
+    // After a finished deployment, mode: rollback deploys the previous revision's task definition again.
+    expectRun(await runPlain(sandbox, inputs({ mode: 'rollback' })), { conclusion: 'success', status: 'succeeded' });
+    const statusSince = Date.now();
+    expectRun(await runPlain(sandbox, inputs({ mode: 'status', 'state-parameter': '', 'cloudwatch-alarms': '' })), { conclusion: 'success', status: 'no-op' });
+
+    const called = (from: number) => new Set(sandbox.requests({ since: from }).map((r) => `${IAM_PREFIX[r.service]}:${r.operation}`));
+    const { builtIn } = readmeActions();
+    const all = called(since);
+    expect([...all].filter((a) => !builtIn.has(a)).sort()).toEqual([]);
+    // Not called here: iam:PassRole (no API call) and ecs:StopServiceDeployment, which stops a deployment
+    // between pauses (e2e/builtin-engine.test.ts: the canary that degrades) or after a cancellation.
+    expect([...builtIn].filter((a) => !all.has(a) && a !== 'iam:PassRole' && a !== 'ecs:StopServiceDeployment').sort()).toEqual([]);
+    expect([...called(statusSince)].sort()).toEqual(['ecs:DescribeServiceDeployments', 'ecs:DescribeServices', 'ecs:ListServiceDeployments']);
   }, 120_000);
 });
