@@ -11,6 +11,8 @@ export interface ScriptStep {
   stage: string;
   pause?: boolean;
   productionWeight?: number;
+  /** ECS acts on its own here: rolls back (a hook timed out, its alarm) or stops the deployment. */
+  ecs?: { status: 'ROLLBACK_REQUESTED' | 'STOPPED'; reason: string };
 }
 
 export const BLUE_GREEN_SCRIPT: ScriptStep[] = [
@@ -98,7 +100,8 @@ export class FakeDeployments implements ServiceDeploymentsPort {
       s.finishedAt = Date.now();
       return;
     }
-    s.status = 'IN_PROGRESS';
+    s.status = next.ecs?.status ?? 'IN_PROGRESS';
+    if (next.ecs) s.statusReason = next.ecs.reason;
     s.lifecycleStage = next.stage;
     if (s.target && next.productionWeight !== undefined) s.target.productionWeight = next.productionWeight;
     r.hookSeq += 1;

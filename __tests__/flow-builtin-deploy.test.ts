@@ -8,6 +8,7 @@ jest.unstable_mockModule('@actions/core', () => core);
 
 const { builtInDeploy } = await import('../src/flow/builtin-deploy.js');
 const { builtInRollback, builtInStatus } = await import('../src/flow/builtin-modes.js');
+const { readBuiltInService } = await import('../src/flow/builtin-service.js');
 const { Cancelled } = await import('../src/errors.js');
 const { FakeAws, RULE, TG, forwardTo, healthy, unhealthy, taskDefArn } = await import('../__fixtures__/fake-aws.js');
 const { FakeDeployments, BLUE_GREEN_SCRIPT } = await import('../__fixtures__/fake-builtin.js');
@@ -115,6 +116,43 @@ describe('engine: ecs deploy', () => {
     expect(bake?.durationMs).toBeGreaterThanOrEqual(5_000);
   });
 
+  it('before each canary step the gate also probes the production URL once users reach the new revision', async () => {
+    const canary = [
+      ...BLUE_GREEN_SCRIPT.slice(0, 5),
+      { stage: 'PRE_PRODUCTION_TRAFFIC_SHIFT', pause: true },
+      { stage: 'PRODUCTION_TRAFFIC_SHIFT', productionWeight: 10 },
+      { stage: 'PRE_PRODUCTION_TRAFFIC_SHIFT', pause: true, productionWeight: 10 },
+      ...BLUE_GREEN_SCRIPT.slice(6),
+    ];
+    const h = await setup({ script: canary });
+    const result = await settle(builtInDeploy(h.config, h.deps), 500);
+    expect(result.outcome.status).toBe('succeeded');
+    expect(h.ecs.calls.filter((c) => c.startsWith('resume'))).toEqual(['resume CONTINUE at POST_TEST_TRAFFIC_SHIFT', 'resume CONTINUE at PRE_PRODUCTION_TRAFFIC_SHIFT', 'resume CONTINUE at PRE_PRODUCTION_TRAFFIC_SHIFT']);
+    expect(h.deps.timeline.records().map((r) => r.phase)).toEqual(expect.arrayContaining(['Verify the new revision before the step from 0%', 'Verify the new revision before the step from 10%']));
+    expect(h.probe.callsTo(PROD_URL).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('reports a rollback ECS decided on its own (a hook timed out), and a deployment ECS stopped', async () => {
+    const timedOut = await setup({ script: [...BLUE_GREEN_SCRIPT.slice(0, 4), { stage: 'POST_TEST_TRAFFIC_SHIFT', ecs: { status: 'ROLLBACK_REQUESTED', reason: 'Service deployment rolled back because POST_TEST_TRAFFIC_SHIFT pause hook timed out.' } }] });
+    const back = await settle(builtInDeploy(timedOut.config, timedOut.deps), 500);
+    expect(back.outcome).toMatchObject({ status: 'rolled-back', rolledBack: true, rollbackReason: 'Service deployment rolled back because POST_TEST_TRAFFIC_SHIFT pause hook timed out.' });
+    expect(timedOut.ecs.calls.filter((c) => c.startsWith('resume') || c.startsWith('stop'))).toEqual([]);
+
+    const stopped = await setup({ script: [...BLUE_GREEN_SCRIPT.slice(0, 2), { stage: 'SCALE_UP', ecs: { status: 'STOPPED', reason: 'Service deployment stopped because a newer service deployment started.' } }] });
+    const failed = await settle(builtInDeploy(stopped.config, stopped.deps), 500);
+    expect(failed.outcome).toMatchObject({ status: 'failed', rolledBack: false });
+    expect(failed.error?.message).toBe('ECS ended the service deployment STOPPED: Service deployment stopped because a newer service deployment started.');
+  });
+
+  it('rolls back a deployment stuck in a stage for longer than wait-timeout', async () => {
+    const stuck = [...BLUE_GREEN_SCRIPT.slice(0, 1), ...Array.from({ length: 40 }, () => ({ stage: 'SCALE_UP' }))];
+    const h = await setup({ script: stuck, config: { waitTimeoutMs: 10_000 } });
+    const result = await settle(builtInDeploy(h.config, h.deps), 1_000);
+    expect(result.outcome.status).toBe('rolled-back');
+    expect(result.outcome.rollbackReason).toContain('ECS stayed in SCALE_UP for longer than 10s (wait-timeout plus the stage\'s configured bake)');
+    expect(h.ecs.calls).toContain('stop at SCALE_UP');
+  });
+
   it('a cancelled job answers the waiting pause with ROLLBACK and reports what ECS shows', async () => {
     const h = await setup();
     h.deps.rescuePorts = () => h.aws;
@@ -150,6 +188,24 @@ describe('engine: ecs deploy', () => {
     expect(result.outcome.status).toBe('no-op');
     expect(result.notes.plan?.join('\n')).toContain('At POST_TEST_TRAFFIC_SHIFT');
     expect(h.aws.calls.filter((c) => c.op.startsWith('ecs.update') || c.op.startsWith('ecs.register'))).toEqual([]);
+  });
+});
+
+describe('engine: ecs service check', () => {
+  it("warns, naming the setting, when a PAUSE hook's own timeout would be the safety net", async () => {
+    const h = await setup({ config: { bakeTimeMs: 40 * 60_000 } });
+    h.ecs.service.hooks = [
+      { targetType: 'PAUSE', stages: ['POST_TEST_TRAFFIC_SHIFT'], timeoutInMinutes: 1440, timeoutAction: 'ROLLBACK' },
+      { targetType: 'PAUSE', stages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'], timeoutInMinutes: 60, timeoutAction: 'CONTINUE' },
+      { targetType: 'PAUSE', stages: ['POST_PRODUCTION_TRAFFIC_SHIFT'], timeoutInMinutes: 30, timeoutAction: 'ROLLBACK' },
+    ];
+    const setupRead = await settle(readBuiltInService(h.config, h.deps));
+    expect([...setupRead.pauseStages]).toEqual(['POST_TEST_TRAFFIC_SHIFT', 'PRE_PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT']);
+    const warnings = core.messages(core.warning).join('\n');
+    expect(warnings).toContain("The PAUSE hook at POST_TEST_TRAFFIC_SHIFT waits up to 1440 minutes (timeoutConfiguration.timeoutInMinutes, ECS's default), longer than a GitHub-hosted job can live (6 h)");
+    expect(warnings).toContain('Set timeoutConfiguration.timeoutInMinutes to at most 360 (e.g. 60).');
+    expect(warnings).toContain('The PAUSE hook at PRE_PRODUCTION_TRAFFIC_SHIFT continues when it times out (timeoutConfiguration.action CONTINUE): if this job dies, ECS moves on unchecked. Set timeoutConfiguration.action to ROLLBACK.');
+    expect(warnings).toContain("bake-time (40m) is not shorter than the POST_PRODUCTION_TRAFFIC_SHIFT hook's timeout (30 minutes)");
   });
 });
 
