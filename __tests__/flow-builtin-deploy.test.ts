@@ -153,6 +153,47 @@ describe('engine: ecs deploy', () => {
     expect(h.ecs.calls).toContain('stop at SCALE_UP');
   });
 
+  it('rides out two unreadable polls; after three it stops trusting what it cannot see and rolls back', async () => {
+    const brief = await setup();
+    const describe = brief.ecs.describe;
+    let failures = 0;
+    brief.ecs.describe = async (arn) => {
+      if (brief.ecs.calls.filter((c) => c === 'describe').length === 3 && failures < 2) {
+        failures += 1;
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      }
+      return describe(arn);
+    };
+    const ok = await settle(builtInDeploy(brief.config, brief.deps), 1_000);
+    expect(ok.outcome.status).toBe('succeeded');
+    expect(core.messages(core.warning).filter((m) => m.startsWith('Could not read the service deployment'))).toHaveLength(2);
+
+    const blind = await setup();
+    const real = blind.ecs.describe;
+    let reads = 0;
+    blind.ecs.describe = async (arn) => {
+      reads += 1;
+      if (reads >= 3 && reads <= 5) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      return real(arn);
+    };
+    const back = await settle(builtInDeploy(blind.config, blind.deps), 1_000);
+    expect(back.outcome.status).toBe('rolled-back');
+    expect(back.outcome.rollbackReason).toContain('the action could not go on following the deployment: Rate exceeded');
+  });
+
+  it('a CONTINUE whose reply was lost (ECS then says the hook is completed) counts as continued, read back', async () => {
+    const h = await setup();
+    const resume = h.ecs.resume;
+    h.ecs.resume = async (arn, hookId, action) => {
+      await resume(arn, hookId, action);
+      // The SDK sent it again after the reply was lost: ECS refuses the second call.
+      throw Object.assign(new Error('Provided hookId is either completed, unavailable, or not associated with the given Resource ARN'), { name: 'ClientException' });
+    };
+    const result = await settle(builtInDeploy(h.config, h.deps), 1_000);
+    expect(result.outcome.status).toBe('succeeded');
+    expect(core.messages(core.info).join('\n')).toContain('ContinueServiceDeployment(CONTINUE) at POST_TEST_TRAFFIC_SHIFT: the call failed (Provided hookId is either completed');
+  });
+
   it('a cancelled job answers the waiting pause with ROLLBACK and reports what ECS shows', async () => {
     const h = await setup();
     h.deps.rescuePorts = () => h.aws;

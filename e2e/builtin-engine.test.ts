@@ -220,6 +220,33 @@ describe('engine: ecs', () => {
     expect(report.main.stdout).toContain('SUCCESSFUL');
   }, 2 * TEST_TIMEOUT_MS);
 
+  it('a lost CONTINUE reply and a throttled follow do not roll back a healthy release', async () => {
+    const sc = await service('e2e-ecs-faults');
+    // The CONTINUE takes effect but its reply never arrives: the SDK sends it again and ECS answers that the
+    // hook is completed. The follow's reads are throttled for a while too.
+    sandbox.injectFault({ kind: 'drop-reply', operation: 'ContinueServiceDeployment', service: 'ecs', times: 1 });
+    sandbox.injectFault({ kind: 'throttle', operation: 'DescribeServiceDeployments', service: 'ecs', times: 4 });
+    const run = await runPlain(sandbox, inputs(sc, { 'task-definition': sc.registerTaskDefinition({ version: 'v2' }) }));
+    sandbox.clearFaults();
+    expectRun(run, { conclusion: 'success', status: 'succeeded' });
+    expect(run.main.stdout).toContain('ECS shows the hook SUCCEEDED (read back)');
+    expect(latest(sc)?.status).toBe('SUCCESSFUL');
+    expect(weights(sc)).toEqual({ a: 0, b: 100 });
+  }, TEST_TIMEOUT_MS);
+
+  it('a lost StopServiceDeployment reply still ends in ROLLBACK_SUCCESSFUL, reported as such', async () => {
+    const sc = await service('e2e-ecs-stop-lost', { strategy: 'CANARY', canary: { canaryPercent: 30, canaryBakeTimeInMinutes: 20 } });
+    sandbox.injectFault({ kind: 'drop-reply', operation: 'StopServiceDeployment', service: 'ecs', times: 1 });
+    const users = startUsers(`${sc.prodUrl}/`);
+    const run = await runAction({ actionDir: ACTION_DIR, inputs: inputs(sc, { 'task-definition': sc.registerTaskDefinition({ version: 'v2', behaviour: 'degrade-after-traffic:1' }) }), env: sandbox.env(), timeoutMs: STEP_TIMEOUT_MS });
+    await users.stop();
+    sandbox.clearFaults();
+    expectRun(run, { conclusion: 'failure', status: 'rolled-back' });
+    expect(latest(sc)?.status).toBe('ROLLBACK_SUCCESSFUL');
+    expect(annotations(run, 'error')[0]?.message).toContain('ECS reports the deployment ROLLBACK_SUCCESSFUL');
+    expect(weights(sc)).toEqual({ a: 100, b: 0 });
+  }, TEST_TIMEOUT_MS);
+
   it('refuses a service without the PAUSE hook, and a rolling one, before any change, saying what to set', async () => {
     const noHook = await service('e2e-ecs-nohook', { pauseHooks: [] });
     const since = Date.now();
@@ -229,5 +256,12 @@ describe('engine: ecs', () => {
     const writes = sandbox.requests({ since }).filter((r) => !/^(Describe|List|Get)/.test(r.operation));
     expect(writes.map((r) => r.operation)).toEqual([]);
     expect(explain(run)).toContain("Input 'service' is invalid");
+
+    const rolling = await service('e2e-ecs-rolling', { strategy: 'ROLLING' });
+    const rollingSince = Date.now();
+    const refused = await runPlain(sandbox, inputs(rolling, { 'task-definition': rolling.registerTaskDefinition({ version: 'v2' }) }));
+    expectRun(refused, { conclusion: 'failure', status: 'failed' });
+    expect(annotations(refused, 'error')[0]?.message).toContain('deploymentConfiguration.strategy is ROLLING: set it to BLUE_GREEN, CANARY or LINEAR');
+    expect(sandbox.requests({ since: rollingSince }).filter((r) => !/^(Describe|List|Get)/.test(r.operation))).toEqual([]);
   }, TEST_TIMEOUT_MS);
 });

@@ -113,6 +113,11 @@ var verify = __webpack_require__(6839);
 const FOLLOW_POLL_MS = 2_000;
 /** After SIGINT the runner sends SIGTERM at 7.5 s: the rollback call and a read back must fit before it. */
 const CANCEL_READ_BACK_MS = 6_000;
+/**
+ * Consecutive polls ECS may fail to answer (after the SDK's own retries) before the action stops trusting
+ * what it cannot see and rolls back: a short throttling burst must not roll back a healthy release.
+ */
+const UNREADABLE_POLLS = 3;
 /** The timeline row of each stage ECS reports, opened when first seen and closed when the next one is. */
 class StageRows {
     deps;
@@ -198,9 +203,22 @@ async function follow(o) {
         state.last = last;
         return settleRolledBack(last, reason, cause, state);
     };
+    let unreadable = 0;
     try {
         for (;;) {
-            const d = await ports.deployments.describe(arn);
+            let d;
+            try {
+                d = await ports.deployments.describe(arn);
+                unreadable = 0;
+            }
+            catch (error) {
+                unreadable += 1;
+                if (signal.aborted || unreadable >= UNREADABLE_POLLS)
+                    throw error;
+                core/* warning */.$e(`Could not read the service deployment (${unreadable}/${UNREADABLE_POLLS}): ${(0,errors/* errorMessage */.gJ)(error)}`);
+                await clock.sleep(pollMs, signal);
+                continue;
+            }
             state.last = d;
             rows.see(d.lifecycleStage, d.status);
             if (d.lifecycleStage !== lastStage) {
@@ -236,8 +254,7 @@ async function follow(o) {
                 const failure = await builtin_follow_gate(o, stage, d, state.productionMoved);
                 if (failure)
                     return await rollBack(`${failure.reason} (at ${stage})`, failure.cause);
-                await ports.deployments.resume(arn, hook.hookId, 'CONTINUE');
-                core/* info */.pq(`ContinueServiceDeployment(CONTINUE) at ${stage}.`);
+                await continueAt(o, hook.hookId, stage);
                 stageSince = clock.now();
                 continue;
             }
@@ -266,6 +283,27 @@ async function follow(o) {
             return { end: 'failed', reason: `the action could not follow the deployment (${(0,errors/* errorMessage */.gJ)(error)}) nor roll it back (${(0,errors/* errorMessage */.gJ)(second)}): check it in the ECS console`, cause: error, ...state };
         }
     }
+}
+/**
+ * ContinueServiceDeployment(CONTINUE). A reply lost on the way back makes the SDK send it again, and ECS then
+ * answers that the hook is completed: read back, a hook no longer waiting (or a deployment gone past it) is
+ * continued, not a failure to roll back for.
+ */
+async function continueAt(o, hookId, stage) {
+    const port = o.deps.ports.deployments;
+    try {
+        await port.resume(o.arn, hookId, 'CONTINUE');
+    }
+    catch (error) {
+        const now = await port.describe(o.arn);
+        const hook = now.hooks.find((h) => h.hookId === hookId);
+        const passed = hook ? hook.status === 'SUCCEEDED' : now.lifecycleStage !== stage || !['IN_PROGRESS', 'PENDING'].includes(now.status);
+        if (!passed || ROLLING_BACK.includes(now.status))
+            throw error;
+        core/* info */.pq(`ContinueServiceDeployment(CONTINUE) at ${stage}: the call failed (${(0,errors/* errorMessage */.gJ)(error)}), but ECS shows the hook ${hook?.status ?? 'gone'} (read back).`);
+        return;
+    }
+    core/* info */.pq(`ContinueServiceDeployment(CONTINUE) at ${stage}.`);
 }
 /** The ECS-side waits a stage may contain on top of wait-timeout: the bakes it was configured with. */
 function configuredWaitMs(setup, stage) {

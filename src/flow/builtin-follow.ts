@@ -24,6 +24,11 @@ import { probeUntilHealthy } from './verify.js';
 export const FOLLOW_POLL_MS = 2_000;
 /** After SIGINT the runner sends SIGTERM at 7.5 s: the rollback call and a read back must fit before it. */
 const CANCEL_READ_BACK_MS = 6_000;
+/**
+ * Consecutive polls ECS may fail to answer (after the SDK's own retries) before the action stops trusting
+ * what it cannot see and rolls back: a short throttling burst must not roll back a healthy release.
+ */
+export const UNREADABLE_POLLS = 3;
 
 export interface FollowOptions {
   config: Config;
@@ -129,9 +134,20 @@ export async function follow(o: FollowOptions): Promise<Followed> {
     return settleRolledBack(last, reason, cause, state);
   };
 
+  let unreadable = 0;
   try {
     for (;;) {
-      const d = await ports.deployments.describe(arn);
+      let d: ServiceDeploymentState;
+      try {
+        d = await ports.deployments.describe(arn);
+        unreadable = 0;
+      } catch (error) {
+        unreadable += 1;
+        if (signal.aborted || unreadable >= UNREADABLE_POLLS) throw error;
+        core.warning(`Could not read the service deployment (${unreadable}/${UNREADABLE_POLLS}): ${errorMessage(error)}`);
+        await clock.sleep(pollMs, signal);
+        continue;
+      }
       state.last = d;
       rows.see(d.lifecycleStage, d.status);
       if (d.lifecycleStage !== lastStage) {
@@ -167,8 +183,7 @@ export async function follow(o: FollowOptions): Promise<Followed> {
         const stage = d.lifecycleStage ?? 'an unknown stage';
         const failure = await gate(o, stage, d, state.productionMoved);
         if (failure) return await rollBack(`${failure.reason} (at ${stage})`, failure.cause);
-        await ports.deployments.resume(arn, hook.hookId, 'CONTINUE');
-        core.info(`ContinueServiceDeployment(CONTINUE) at ${stage}.`);
+        await continueAt(o, hook.hookId, stage);
         stageSince = clock.now();
         continue;
       }
@@ -194,6 +209,26 @@ export async function follow(o: FollowOptions): Promise<Followed> {
       return { end: 'failed', reason: `the action could not follow the deployment (${errorMessage(error)}) nor roll it back (${errorMessage(second)}): check it in the ECS console`, cause: error, ...state };
     }
   }
+}
+
+/**
+ * ContinueServiceDeployment(CONTINUE). A reply lost on the way back makes the SDK send it again, and ECS then
+ * answers that the hook is completed: read back, a hook no longer waiting (or a deployment gone past it) is
+ * continued, not a failure to roll back for.
+ */
+async function continueAt(o: FollowOptions, hookId: string, stage: string): Promise<void> {
+  const port = o.deps.ports.deployments;
+  try {
+    await port.resume(o.arn, hookId, 'CONTINUE');
+  } catch (error) {
+    const now = await port.describe(o.arn);
+    const hook = now.hooks.find((h) => h.hookId === hookId);
+    const passed = hook ? hook.status === 'SUCCEEDED' : now.lifecycleStage !== stage || !['IN_PROGRESS', 'PENDING'].includes(now.status);
+    if (!passed || ROLLING_BACK.includes(now.status)) throw error;
+    core.info(`ContinueServiceDeployment(CONTINUE) at ${stage}: the call failed (${errorMessage(error)}), but ECS shows the hook ${hook?.status ?? 'gone'} (read back).`);
+    return;
+  }
+  core.info(`ContinueServiceDeployment(CONTINUE) at ${stage}.`);
 }
 
 /** The ECS-side waits a stage may contain on top of wait-timeout: the bakes it was configured with. */
