@@ -300,7 +300,8 @@ async function continueAt(o, hookId, stage) {
         const passed = hook ? hook.status === 'SUCCEEDED' : now.lifecycleStage !== stage || !['IN_PROGRESS', 'PENDING'].includes(now.status);
         if (!passed || ROLLING_BACK.includes(now.status))
             throw error;
-        core/* info */.pq(`ContinueServiceDeployment(CONTINUE) at ${stage}: the call failed (${(0,errors/* errorMessage */.gJ)(error)}), but ECS shows the hook ${hook?.status ?? 'gone'} (read back).`);
+        const seen = hook ? `the hook ${hook.status}` : `the deployment past it (${now.status}${now.lifecycleStage ? ` at ${now.lifecycleStage}` : ''})`;
+        core/* info */.pq(`ContinueServiceDeployment(CONTINUE) at ${stage}: the call failed (${(0,errors/* errorMessage */.gJ)(error)}), but ECS shows ${seen} (read back).`);
         return;
     }
     core/* info */.pq(`ContinueServiceDeployment(CONTINUE) at ${stage}.`);

@@ -225,7 +225,8 @@ async function continueAt(o: FollowOptions, hookId: string, stage: string): Prom
     const hook = now.hooks.find((h) => h.hookId === hookId);
     const passed = hook ? hook.status === 'SUCCEEDED' : now.lifecycleStage !== stage || !['IN_PROGRESS', 'PENDING'].includes(now.status);
     if (!passed || ROLLING_BACK.includes(now.status)) throw error;
-    core.info(`ContinueServiceDeployment(CONTINUE) at ${stage}: the call failed (${errorMessage(error)}), but ECS shows the hook ${hook?.status ?? 'gone'} (read back).`);
+    const seen = hook ? `the hook ${hook.status}` : `the deployment past it (${now.status}${now.lifecycleStage ? ` at ${now.lifecycleStage}` : ''})`;
+    core.info(`ContinueServiceDeployment(CONTINUE) at ${stage}: the call failed (${errorMessage(error)}), but ECS shows ${seen} (read back).`);
     return;
   }
   core.info(`ContinueServiceDeployment(CONTINUE) at ${stage}.`);
