@@ -4,6 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { systemClock } from '../src/clock.js';
 import { runCommand } from '../src/commands/run-command.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'cmd-test-'));
@@ -59,17 +60,21 @@ describe('runCommand', () => {
   it('stops the command and every process it started when the timeout runs out', async () => {
     const pidFile = join(cwd, 'child-timeout.pid');
     const started = Date.now();
-    // The child ignores SIGTERM: only the SIGKILL after the grace period ends it.
+    // The child ignores SIGTERM: only the SIGKILL after the grace period ends it. Its trap must be in place
+    // before the timeout fires, so the timeout's clock starts when the child says it is ready (its pid file),
+    // not when the command is spawned: on a busy machine the shell may not have run a line within 500 ms.
+    const ready = pidFrom(pidFile);
     const result = await runCommand({
       script: `bash -c 'trap "" TERM; echo $$ > ${pidFile}; sleep 60' &\nsleep 60`,
       cwd,
       env,
       timeoutMs: 500,
       killGraceMs: 300,
+      clock: { sleep: async (ms, signal) => { await ready; await systemClock.sleep(ms, signal); } },
     });
     expect(result.timedOut).toBe(true);
     expect(result.exitCode).not.toBe(0);
-    await gone(await pidFrom(pidFile));
+    await gone(await ready);
     // Bounded by the timeout and the grace, not by the 60 s sleeps (generous for a busy machine).
     expect(Date.now() - started).toBeLessThan(30_000);
   });

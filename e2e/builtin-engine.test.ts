@@ -49,11 +49,15 @@ const weights = (sc: NativeScenario) => {
   return { a: w[sc.targetGroups.primary] ?? 0, b: w[sc.targetGroups.alternate] ?? 0 };
 };
 
-/** Resolves when the service's deployment is paused at `stage` (the sandbox's own event). */
-const pausedAt = (stage: string) =>
+/**
+ * Resolves when the service's deployment is paused at `stage` (the sandbox's own event). Only this service's:
+ * its deployment is the one the action started, so the pause comes after main installed its signal handlers;
+ * another service's pause could come before main has even loaded, and a SIGINT then kills it unhandled.
+ */
+const pausedAt = (sc: NativeScenario, stage: string) =>
   new Promise<number>((resolve) => {
     const on = (e: ServiceDeploymentEvent) => {
-      if (e.lifecycleStage === stage && e.hookStatus === 'AWAITING_ACTION') {
+      if (e.service === sc.serviceName && e.lifecycleStage === stage && e.hookStatus === 'AWAITING_ACTION') {
         sandbox.events.off('serviceDeployment', on);
         resolve(e.at);
       }
@@ -162,7 +166,7 @@ describe('engine: ecs', () => {
     const sc = await service(`e2e-ecs-cancel-${ALL_PAUSES.indexOf(stage)}`, { pauseHooks: [{ stages: ALL_PAUSES, timeoutInMinutes: 30 }] });
     const v2 = sc.registerTaskDefinition({ version: 'v2' });
     // The action answers each pause at once when healthy: hold it at the stage with a long bake for the last one.
-    const paused = pausedAt(stage);
+    const paused = pausedAt(sc, stage);
     const run = await runAction({
       actionDir: ACTION_DIR,
       inputs: inputs(sc, { 'task-definition': v2, 'bake-time': '60s' }),
@@ -182,7 +186,7 @@ describe('engine: ecs', () => {
     const sc = await service('e2e-ecs-kill');
     const v2 = sc.registerTaskDefinition({ version: 'v2' });
     // A smoke test that waits keeps the deployment paused at POST_TEST_TRAFFIC_SHIFT when main is killed.
-    const paused = pausedAt('POST_TEST_TRAFFIC_SHIFT');
+    const paused = pausedAt(sc, 'POST_TEST_TRAFFIC_SHIFT');
     const run = await runAction({
       actionDir: ACTION_DIR,
       inputs: inputs(sc, { 'task-definition': v2, 'smoke-test-command': 'sleep 30' }),

@@ -269,7 +269,11 @@ describe('runAction', () => {
   it('defaults to the runner timings, and takes a delay as the cancel moment', async () => {
     expect(RUNNER_CANCEL_TIMINGS).toEqual({ sigintToSigtermMs: 7500, sigtermToKillMs: 2500 });
     const started = Date.now();
-    const run = await runAction({ actionDir: dir, inputs: { behaviour: 'exit-on-sigint', 'listener-arn': 'l' }, cancelAfterMs: 400 });
+    // A delay counts from the spawn, not from the step being ready, so the SIGINT may find Node still loading
+    // the script: a step with a handler could then die of it or handle it. One with no handler ('hang') dies
+    // of it either way.
+    const run = await runAction({ actionDir: dir, inputs: { behaviour: 'hang', 'listener-arn': 'l' }, cancelAfterMs: 400 });
+    expect(run.main).toMatchObject({ signal: 'SIGINT', cancelled: true });
     expect(run.main.signalsSent).toHaveLength(1);
     expect(run.main.signalsSent[0]?.atMs).toBeGreaterThanOrEqual(390);
     expect(Date.now() - started).toBeLessThan(7500);

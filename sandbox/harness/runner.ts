@@ -28,7 +28,12 @@ export interface RunActionOptions {
    * steps do not inherit this process's environment (only PATH and HOME), so pass everything the action needs.
    */
   env?: Record<string, string>;
-  /** Cancel the job this many ms after main is spawned, or when the returned promise resolves (e.g. on a log line). */
+  /**
+   * Cancel the job this many ms after main is spawned, or when the returned promise resolves (e.g. on a log line).
+   * A delay does not wait for main to be ready: the SIGINT may come while Node still loads the bundle, before
+   * any handler is installed, and kill it. To cancel a main that handles it, resolve the promise on something
+   * main did after installing its handlers (a line it printed, an AWS call it made, a state it caused).
+   */
   cancelAfterMs?: number | (() => Promise<void>);
   /** At the cancel moment, SIGKILL main instead (a crash), with no signals it could handle. */
   killMain?: boolean;

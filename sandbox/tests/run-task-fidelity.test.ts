@@ -124,8 +124,10 @@ describe('StopTask', () => {
   });
 
   test('a task that ignores SIGTERM is killed after the stop timeout', async () => {
-    const [task] = (await run(['sh', '-c', 'trap "" TERM; sleep 300 & wait; sleep 300'])).tasks ?? [];
-    await running(task?.taskArn);
+    const [task] = (await run(['sh', '-c', 'trap "" TERM; echo ready; sleep 300 & wait; sleep 300'])).tasks ?? [];
+    // RUNNING only means the process was spawned: its shell may not have run `trap` yet, and a SIGTERM then
+    // kills it (143). It prints `ready` once the trap is in place; stop it only after that.
+    await sb.waitFor(() => sb.taskOutput(task?.taskArn ?? '').includes('ready'), { what: 'the task ignoring SIGTERM' });
     await ecs.send(new StopTaskCommand({ cluster: sc.clusterName, task: task?.taskArn }));
     const done = await stopped(task?.taskArn ?? '');
     expect(done.stoppedReason).toBe('Task stopped by user');

@@ -12,6 +12,8 @@ import { randomUUID } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { systemClock } from '../clock.js';
+import type { Clock } from '../types.js';
 
 export interface CommandRun {
   /** The script, as the user wrote it (several lines allowed). */
@@ -26,6 +28,8 @@ export interface CommandRun {
   keepLines?: number;
   /** Between SIGTERM to the group and SIGKILL after a timeout; a cancellation allows 1 s. */
   killGraceMs?: number;
+  /** Times the timeout. The system clock by default; a test starts it when its command says it is ready. */
+  clock?: Pick<Clock, 'sleep'>;
 }
 
 export interface CommandResult {
@@ -75,10 +79,14 @@ export async function runCommand(run: CommandRun): Promise<CommandResult> {
     const grace = setTimeout(() => signalGroup(group, 'SIGKILL'), graceMs);
     grace.unref();
   };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    void stopGroup(run.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
-  }, run.timeoutMs);
+  const timeout = new AbortController();
+  void (run.clock ?? systemClock).sleep(run.timeoutMs, timeout.signal).then(
+    () => {
+      timedOut = true;
+      void stopGroup(run.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+    },
+    () => undefined, // the command ended first
+  );
   const onAbort = () => {
     cancelled = true;
     void stopGroup(Math.min(CANCEL_KILL_GRACE_MS, run.killGraceMs ?? CANCEL_KILL_GRACE_MS));
@@ -104,7 +112,7 @@ export async function runCommand(run: CommandRun): Promise<CommandResult> {
     return { exitCode, durationMs: Date.now() - started, lastLines: lines, timedOut, cancelled };
   } finally {
     finished = true;
-    clearTimeout(timer);
+    timeout.abort();
     run.signal?.removeEventListener('abort', onAbort);
     await Promise.all([rm(scriptFile, { force: true }), rm(groupFile, { force: true })]);
   }
