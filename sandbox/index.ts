@@ -24,7 +24,7 @@ import { startGitHubFake, type GitHubFake, type GitHubFakeOptions } from './gith
 import { registerTaskDefinition, type TaskDefinitionOptions } from './resources.js';
 import { createBlueGreen, type BlueGreenOptions, type BlueGreenScenario } from './scenario.js';
 import { createNativeService, type NativeScenario, type NativeServiceOptions, type ServiceDeploymentView } from './native-scenario.js';
-import { SsmModel, ssmOperations } from './ssm/api.js';
+import { putParameter, SsmModel, ssmOperations } from './ssm/api.js';
 import { snapshotState, type SandboxState } from './state.js';
 import { waitFor } from './wait.js';
 
@@ -61,6 +61,8 @@ export interface SandboxOptions {
    * stepBakeTimeInMinutes and PAUSE hook timeouts are multiplied by it. Default 60_000.
    */
   minuteMs?: number;
+  /** ELBv2 quota "Rules per Application Load Balancer, excluding default rules" (CreateRule's TooManyRules). Default 100. */
+  maxRulesPerLoadBalancer?: number;
   /** The GitHub fake's refs and default branch. */
   github?: GitHubFakeOptions;
 }
@@ -105,6 +107,11 @@ export interface Sandbox {
   failNextRunTask(reason: string): void;
   /** The last lines a standalone task's process wrote (ECS would send them to the task's log driver). */
   taskOutput(taskArn: string): string[];
+  /**
+   * Writes a new version of a String parameter (created if absent, else overwritten, as PutParameter with
+   * Overwrite) whose LastModifiedDate is `at`, e.g. long ago; not in the request log. Returns its version.
+   */
+  putParameterAt(name: string, value: string, at: Date): number;
   /** Creates or updates a CloudWatch alarm's state. */
   setAlarm(name: string, state: AlarmStateValue, reason?: string): void;
   /** Current targets of a target group (copies). */
@@ -117,8 +124,8 @@ export interface Sandbox {
   /** Resolves when `check` returns a truthy value; rejects after the timeout naming `what`. */
   waitFor<T>(check: () => T | undefined | null | false, o?: { timeoutMs?: number; intervalMs?: number; what?: string }): Promise<T>;
   /**
-   * Events: `request` (RequestLogEntry), `targetHealth`, `listenerModified`, `ruleModified`,
-   * `deployment`, `task`, `serviceEvent`, `parameterChanged`, and `serviceDeployment`
+   * Events: `request` (RequestLogEntry), `targetHealth`, `listenerModified`, `ruleCreated`, `ruleModified`,
+   * `ruleDeleted` (`{ruleArn, listenerArn}`), `deployment`, `task`, `serviceEvent`, `parameterChanged`, and `serviceDeployment`
    * (`{arn, service, status, lifecycleStage, hookId?, hookStatus?, at}` on each built-in deployment
    * transition and each PAUSE hook change).
    */
@@ -131,7 +138,7 @@ export interface Sandbox {
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const account = { region: opts.region ?? 'us-east-1', accountId: opts.accountId ?? '123456789012' };
-  const elb = new ElbModel();
+  const elb = new ElbModel(opts.maxRulesPerLoadBalancer);
   const ecs = new EcsModel();
   const ssm = new SsmModel();
   const alarms = new AlarmModel();
@@ -166,7 +173,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     for (const n of names) emitter.on(n, (e: unknown) => events.emit(n, e));
   };
   forward(log, ['request']);
-  forward(elb.events, ['targetHealth', 'listenerModified', 'ruleModified']);
+  forward(elb.events, ['targetHealth', 'listenerModified', 'ruleCreated', 'ruleModified', 'ruleDeleted']);
   forward(ecs, ['deployment', 'task', 'serviceEvent', 'serviceDeployment']);
   forward(ssm, ['parameterChanged']);
 
@@ -251,6 +258,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       for (const t of tasks) scheduler.setBehaviour(t, behaviour);
       return tasks.length;
     },
+    putParameterAt: (name, value, at) =>
+      putParameter(ssm, account, { Name: name, Value: value, Overwrite: true, ...(ssm.parameters.has(name) ? {} : { Type: 'String' }) }, at).Version,
     setAlarm: (name, state, reason) => alarms.set(name, state, reason),
     targetHealth: (arn) => (elb.targetGroup(arn)?.targets ?? []).map((t) => ({ ...t })),
     forwardWeights(arn) {

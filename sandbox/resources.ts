@@ -6,7 +6,8 @@ import { ecsOperations } from './ecs/api.js';
 import { DEFAULT_DEPLOYMENT_CONFIGURATION } from './ecs/capacity.js';
 import type { Cluster, Service } from './ecs/model.js';
 import type { AdvancedConfiguration } from './ecs/native-model.js';
-import { normaliseActions, normaliseConditions } from './elb/actions.js';
+import { normaliseActions } from './elb/actions.js';
+import { normaliseConditions } from './elb/conditions.js';
 import type { ActionShape, Listener, LoadBalancer, Rule, TargetGroup } from './elb/model.js';
 import type { QueryObject, QueryValue } from './protocol/query.js';
 

@@ -12,6 +12,10 @@ export interface SandboxState {
   serviceDeployments: unknown[];
   serviceRevisions: unknown[];
   parameters: unknown[];
+  /** Every kept version of each parameter, oldest first. */
+  parameterHistory: Record<string, unknown[]>;
+  /** ELBv2 tags by resource ARN. */
+  elbTags: Record<string, unknown[]>;
   alarms: unknown[];
 }
 
@@ -28,6 +32,8 @@ export function snapshotState(world: World): SandboxState {
       serviceDeployments: world.ecs.serviceDeployments,
       serviceRevisions: world.ecs.serviceRevisions,
       parameters: [...world.ssm.parameters.values()],
+      parameterHistory: Object.fromEntries(world.ssm.history),
+      elbTags: Object.fromEntries(world.elb.tags),
       alarms: [...world.alarms.alarms.values()],
     }),
   ) as SandboxState;

@@ -5,7 +5,7 @@ import type { NativeDeployments } from '../ecs/native.js';
 import type { Scheduler } from '../ecs/scheduler.js';
 import type { ElbModel } from '../elb/model.js';
 import type { DataPlane } from '../elb/proxy.js';
-import type { SsmModel } from '../ssm/api.js';
+import type { SsmModel } from '../ssm/model.js';
 import type { Account } from './ids.js';
 
 export interface TargetGroupDefaults {

@@ -1,6 +1,6 @@
 // Normalising a parsed SDK response (or error) so two worlds can be compared, and a field-by-field
 // deep diff. What is normalised away is only what differs by construction: ARNs (turned back into
-// the replay's symbols), timestamps and request metadata ($metadata: request id, attempts).
+// the replay's symbols), timestamps, opaque page tokens and request metadata ($metadata: request id, attempts).
 
 /** What one call returned: the parsed output, or the error as the SDK surfaced it. */
 export type Outcome = { ok: unknown } | { error: { name: string; httpStatus: number | undefined; fault: string | undefined } };
@@ -21,7 +21,11 @@ export function errorOutcome(e: unknown): Outcome {
   return { error: { name: err.name ?? 'unknown', httpStatus: err.$metadata?.httpStatusCode, fault: err.$fault } };
 }
 
-/** A plain, comparable copy: ARNs → symbols, Dates → `<date>`, `$metadata` and undefined fields dropped. */
+/** Paging tokens are opaque and each service's own (ELBv2 NextMarker, SSM NextToken): only their presence compares. */
+const PAGE_TOKENS = ['NextMarker', 'NextToken'];
+export const TOKEN = '<token>';
+
+/** A plain, comparable copy: ARNs → symbols, Dates → `<date>`, page tokens → `<token>`, `$metadata` and undefined fields dropped. */
 export function normalise(value: unknown, symbolOf: ReadonlyMap<string, string>): unknown {
   if (value instanceof Date) return DATE;
   if (typeof value === 'string') return symbolOf.get(value) ?? value;
@@ -30,7 +34,7 @@ export function normalise(value: unknown, symbolOf: ReadonlyMap<string, string>)
     return Object.fromEntries(
       Object.entries(value)
         .filter(([k, v]) => k !== '$metadata' && v !== undefined)
-        .map(([k, v]) => [k, normalise(v, symbolOf)]),
+        .map(([k, v]) => [k, PAGE_TOKENS.includes(k) && typeof v === 'string' ? TOKEN : normalise(v, symbolOf)]),
     );
   }
   return value;

@@ -8,6 +8,8 @@
 // Differences found and fixed in the sandbox instead are not listed here; the sandbox's own tests
 // cover them.
 
+import { SSM_KNOWN_DIFFERENCES } from './known-differences-ssm.js';
+
 export interface Citation {
   url: string;
   /** The sentence (or recorded AWS output) that settles it, as the page words it. */
@@ -42,12 +44,13 @@ const LISTENER_RESPONSES = [
 ];
 const HEALTH_RESPONSES = ['health.blue.healthy', 'health.green.not-in-use', 'health.green.in-use'];
 const PLAIN_FORWARD_TO_BLUE = { TargetGroups: [{ TargetGroupArn: '<tg:blue>', Weight: 1 }], TargetGroupStickinessConfig: { Enabled: false } };
+const PLAIN_FORWARD_TO_GREEN = { TargetGroups: [{ TargetGroupArn: '<tg:green>', Weight: 1 }], TargetGroupStickinessConfig: { Enabled: false } };
 const API = 'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference';
 const SDK_DOCS = 'https://docs.aws.amazon.com/AWSJavaScriptSDK/v3/latest/client/elastic-load-balancing-v2/command';
-const SSM_PUT = 'https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html';
 const rejectedByAws = (code: string) => ({ path: '(outcome)', sandbox: `error ${code} (400)`, moto: 'succeeded' });
 
 export const KNOWN_DIFFERENCES: KnownDifference[] = [
+  // ELBv2 here; SSM's in known-differences-ssm.ts.
   {
     id: 'plain-forward-without-forward-config',
     summary: 'moto returns a single-group forward with TargetGroupArn only; AWS also returns ForwardConfig (weight 1, stickiness disabled).',
@@ -68,6 +71,8 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     observed: [
       { steps: ['listener.describe'], path: 'Listeners[0].DefaultActions[0].ForwardConfig', sandbox: PLAIN_FORWARD_TO_BLUE, moto: '<absent>' },
       { steps: ['rule.describe'], path: 'Rules[0].Actions[0].ForwardConfig', sandbox: PLAIN_FORWARD_TO_BLUE, moto: '<absent>' },
+      { steps: ['rule.modify.header-forward'], path: 'Rules[0].Actions[0].ForwardConfig', sandbox: PLAIN_FORWARD_TO_GREEN, moto: '<absent>' },
+      { steps: ['rules.page.1'], path: 'Rules[1].Actions[0].ForwardConfig', sandbox: PLAIN_FORWARD_TO_GREEN, moto: '<absent>' },
     ],
   },
   {
@@ -87,7 +92,12 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     ],
     note: 'The answer is AWS\'s SDK team relaying the ELB team, in AWS\'s own SDK issue tracker; the API reference does not show a DescribeRules response with both forms.',
     observed: [
-      { steps: ['rule.describe', 'rule.shift.50', 'rule.readback.50'], path: 'Rules[0].Conditions[0].PathPatternConfig', sandbox: { Values: ['/api/*'] }, moto: '<absent>' },
+      {
+        steps: ['rule.describe', 'rule.shift.50', 'rule.readback.50', 'rules.page.1', 'rules.after-delete'],
+        path: 'Rules[0].Conditions[0].PathPatternConfig',
+        sandbox: { Values: ['/api/*'] },
+        moto: '<absent>',
+      },
     ],
   },
   {
@@ -232,32 +242,30 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     observed: [{ steps: ['listener.invalid.arn-and-two-groups'], ...rejectedByAws('ValidationError') }],
   },
   {
-    id: 'parameter-path-without-leading-slash',
-    summary: "moto accepts a hierarchical parameter name without the leading '/' (and answers ParameterNotFound when reading one).",
-    awsSays: [
-      {
-        url: SSM_PUT,
-        quote:
-          'The fully qualified name includes the complete hierarchy of the parameter path and name. For parameters in a hierarchy, you must include a leading forward slash character (/) when you create or reference a parameter.',
-      },
-    ],
-    observed: [
-      { steps: ['ssm.invalid.get.no-leading-slash'], path: 'error.name', sandbox: 'ValidationException', moto: 'ParameterNotFound' },
-      { steps: ['ssm.invalid.put.no-leading-slash'], ...rejectedByAws('ValidationException') },
-    ],
+    id: 'delete-missing-rule-succeeds',
+    summary: 'moto answers DeleteRule for a rule that does not exist (here: already deleted) with success; AWS answers RuleNotFound.',
+    awsSays: [{ url: `${API}/API_DeleteRule.html`, quote: 'Errors: RuleNotFound - The specified rule does not exist. HTTP Status Code: 400' }],
+    note: "moto's own source says so at the spot (moto/elbv2/models.py, delete_rule): \"should raise RuleNotFound Error according to the AWS API doc\".",
+    observed: [{ steps: ['rule.delete.header.again'], ...rejectedByAws('RuleNotFoundException') }],
   },
   {
-    id: 'parameter-name-with-space-accepted',
-    summary: 'moto accepts a parameter name containing a space.',
+    id: 'delete-default-rule-internal-error',
+    summary: "moto fails DeleteRule of a listener's default rule with a 500 (a KeyError inside moto); AWS refuses it as a client error.",
     awsSays: [
       {
-        url: SSM_PUT,
-        quote:
-          "Parameter names can't contain spaces. The service removes any spaces specified for the beginning or end of a parameter name. If the specified name for a parameter contains spaces between characters, the request fails with a ValidationException error.",
+        url: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/delete-rule.html',
+        quote: "You can delete the nondefault rules for a listener at any time. You can't delete the default rule for a listener.",
       },
+      { url: `${API}/API_DeleteRule.html`, quote: 'Errors: OperationNotPermitted - This operation is not allowed. HTTP Status Code: 400' },
     ],
-    observed: [{ steps: ['ssm.invalid.put.space'], ...rejectedByAws('ValidationException') }],
+    note: 'The reference does not tie OperationNotPermitted to the default rule in words; it is the one refusal DeleteRule lists besides RuleNotFound, and the rule exists.',
+    observed: [
+      { steps: ['rule.delete.default'], path: 'error.name', sandbox: 'OperationNotPermittedException', moto: 'Error' },
+      { steps: ['rule.delete.default'], path: 'error.httpStatus', sandbox: 400, moto: 500 },
+      { steps: ['rule.delete.default'], path: 'error.fault', sandbox: 'client', moto: null },
+    ],
   },
+  ...SSM_KNOWN_DIFFERENCES,
 ];
 
 /** The list expanded to one entry per step, as the replay reports differences. */

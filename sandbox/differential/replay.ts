@@ -16,6 +16,8 @@ import { toWritableActions } from '../../src/aws/action-shape.js';
 import { withSplit } from '../../src/traffic.js';
 import type { TrafficSplit } from '../../src/types.js';
 import { diffOutcomes, errorOutcome, normalise, type Difference, type Outcome } from './diff.js';
+import { historySteps } from './history-steps.js';
+import { ruleSteps } from './rule-steps.js';
 import { LISTENER, MISSING_LISTENER, MISSING_RULE, RULE, tg, type World } from './worlds.js';
 
 export interface StepContext {
@@ -31,6 +33,11 @@ export interface Step {
   /** Waits, in the sandbox only, for what real AWS would have reached by then (health checks). */
   settleSandbox?: () => Promise<void>;
   call(ctx: StepContext): Promise<unknown>;
+  /**
+   * New symbols from this world's successful output (a created rule's ARN, a page marker), bound before
+   * the output is compared, so later steps can name them and both worlds' values read back as the symbol.
+   */
+  bind?(output: unknown): Record<string, string | undefined>;
 }
 
 const COLOURS = { blue: tg('blue'), green: tg('green') };
@@ -123,6 +130,10 @@ export function replaySteps(waitForTarget: (colour: 'blue' | 'green', state: str
     { id: 'ssm.lock.get.missing', call: (ctx) => ctx.world.ssm.send(new GetParameterCommand({ Name: LOCK_PARAMETER })) },
     { id: 'ssm.lock.delete.missing', call: (ctx) => ctx.world.ssm.send(new DeleteParameterCommand({ Name: LOCK_PARAMETER })) },
 
+    // a per-run rule on the production listener (create, tag, repoint, page, delete), then parameter history
+    ...ruleSteps(),
+    ...historySteps(),
+
     // resources that do not exist
     { id: 'listener.describe.missing', call: (ctx) => ctx.world.elb.send(new DescribeListenersCommand({ ListenerArns: [ctx.resolve(MISSING_LISTENER)] })) },
     { id: 'listener.modify.missing', call: (ctx) => ctx.world.elb.send(new ModifyListenerCommand({ ListenerArn: ctx.resolve(MISSING_LISTENER), DefaultActions: ctx.resolve(forwardTo([[tg('blue'), 1]])) })) },
@@ -151,9 +162,18 @@ function replaceStrings<T>(value: T, map: ReadonlyMap<string, string>): T {
   return value;
 }
 
-async function outcomeOf(p: Promise<unknown>, symbolOf: ReadonlyMap<string, string>): Promise<Outcome> {
+/** Value → symbol; when several symbols name one value (moto's marker is a rule's ARN), the first bound wins. */
+function symbolsOf(world: World): Map<string, string> {
+  const bySymbol = new Map<string, string>();
+  for (const [symbol, value] of world.symbols) if (!bySymbol.has(value)) bySymbol.set(value, symbol);
+  return bySymbol;
+}
+
+async function outcomeOf(world: World, step: Step, ctx: StepContext): Promise<Outcome> {
   try {
-    return { ok: normalise(await p, symbolOf) };
+    const output = await step.call(ctx);
+    for (const [symbol, value] of Object.entries(step.bind?.(output) ?? {})) if (value !== undefined) world.symbols.set(symbol, value);
+    return { ok: normalise(output, symbolsOf(world)) };
   } catch (e) {
     return errorOutcome(e);
   }
@@ -167,7 +187,6 @@ export interface ReplayResult {
 
 /** Runs every step against both worlds and collects the field-by-field differences. */
 export async function replay(steps: Step[], sandbox: World, moto: World): Promise<ReplayResult> {
-  const symbolsOf = (w: World) => new Map([...w.symbols].map(([symbol, arn]) => [arn, symbol]));
   const sandboxOutcomes = new Map<string, Outcome>();
   const earlier = (id: string): Record<string, unknown> => {
     const o = sandboxOutcomes.get(id);
@@ -179,9 +198,9 @@ export async function replay(steps: Step[], sandbox: World, moto: World): Promis
   const result: ReplayResult = { differences: [], outcomes: {} };
   for (const step of steps) {
     await step.settleSandbox?.();
-    const s = await outcomeOf(step.call(ctxFor(sandbox)), symbolsOf(sandbox));
+    const s = await outcomeOf(sandbox, step, ctxFor(sandbox));
     sandboxOutcomes.set(step.id, s);
-    const m = await outcomeOf(step.call(ctxFor(moto)), symbolsOf(moto));
+    const m = await outcomeOf(moto, step, ctxFor(moto));
     result.outcomes[step.id] = { sandbox: s, moto: m };
     result.differences.push(...diffOutcomes(step.id, s, m));
   }

@@ -1,5 +1,5 @@
 // The same blue-green world built twice: in the sandbox (through its resource builders, since it has
-// no Create* operations) and in moto (through the real SDK clients). Each world maps the symbolic
+// no CreateLoadBalancer, CreateListener or CreateTargetGroup) and in moto (through the real SDK clients). Each world maps the symbolic
 // names the replay uses (`<tg:blue>`, `<listener>`...) to its own ARNs, so one input serves both and
 // responses compare after the ARNs are turned back into symbols. Everything else that could differ
 // by construction is made equal: the listener's port, the targets' addresses, ports and zone.

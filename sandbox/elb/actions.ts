@@ -1,9 +1,10 @@
-// Turns ModifyListener/ModifyRule input into the shape AWS stores and returns, validating what AWS
-// validates. A forward is always returned with both TargetGroupArn (when it has one group) and
-// ForwardConfig (weights default to 1, stickiness to disabled), as real ELBv2 does.
+// Turns ModifyListener/ModifyRule/CreateRule actions into the shape AWS stores and returns, validating
+// what AWS validates (conditions are conditions.ts's). A forward is always returned with both
+// TargetGroupArn (when it has one group) and ForwardConfig (weights default to 1, stickiness to
+// disabled), as real ELBv2 does.
 import { AwsError, constraintMessage } from '../core/aws-error.js';
 import { q, type QueryObject, type QueryValue } from '../protocol/query.js';
-import type { ActionShape, ConditionShape, ElbModel } from './model.js';
+import type { ActionShape, ElbModel } from './model.js';
 
 const MAX_TARGET_GROUPS_PER_FORWARD = 5;
 const ACTION_TYPES = ['forward', 'fixed-response', 'redirect', 'authenticate-oidc', 'authenticate-cognito'];
@@ -123,37 +124,6 @@ function normaliseForward(model: ElbModel, raw: QueryObject, at: string): Record
     TargetGroupStickinessConfig: enabled ? { Enabled: true, DurationSeconds: duration } : { Enabled: false },
   };
   return out;
-}
-
-const VALUE_CONDITIONS: Record<string, string> = { 'path-pattern': 'PathPatternConfig', 'host-header': 'HostHeaderConfig' };
-const CONDITION_FIELDS = ['path-pattern', 'host-header', 'http-header', 'http-request-method', 'query-string', 'source-ip'];
-
-/** Conditions come back in both forms for path and host: `Values` and the `...Config` object. */
-export function normaliseConditions(raw: QueryValue[] | undefined): ConditionShape[] {
-  return (raw ?? []).map((item, i) => {
-    const o = q.obj(item) ?? {};
-    const field = q.str(o.Field);
-    if (!field || !CONDITION_FIELDS.includes(field)) {
-      throw new AwsError('ValidationError', constraintMessage(field ?? 'null', `conditions.${i + 1}.member.field`, `Member must be one of: ${CONDITION_FIELDS.join(', ')}`));
-    }
-    const configKey = VALUE_CONDITIONS[field];
-    if (configKey) {
-      const values = (q.list(o.Values) ?? q.list(q.obj(o[configKey])?.Values) ?? []).map((v) => String(v));
-      if (values.length === 0) {
-        throw new AwsError('ValidationError', `A '${field}' condition must specify at least one value`);
-      }
-      return { Field: field, Values: values, [configKey]: { Values: values } };
-    }
-    const rest: ConditionShape = { Field: field };
-    for (const [k, v] of Object.entries(o)) if (k !== 'Field') rest[k] = plain(v);
-    return rest;
-  });
-}
-
-function plain(v: QueryValue): unknown {
-  if (Array.isArray(v)) return v.map(plain);
-  if (typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-  return v;
 }
 
 function dropUndefined<T extends Record<string, unknown>>(o: T): T {

@@ -1,10 +1,15 @@
-// The ELBv2 operations the action uses, over the ElbModel. Inputs are parsed Query objects;
-// results are plain objects the Query serializer turns into XML.
+// The ELBv2 operations the action uses, over the ElbModel: load balancers, listeners and target groups
+// here, rules in rules-api.ts, tags in tags.ts. Inputs are parsed Query objects; results are plain
+// objects the Query serializer turns into XML.
 import { AwsError } from '../core/aws-error.js';
 import type { Account } from '../core/ids.js';
 import { q, type QueryObject } from '../protocol/query.js';
-import { normaliseActions, normaliseConditions } from './actions.js';
-import { defaultRule, type ElbModel, type Listener, type Rule, type TargetGroup } from './model.js';
+import { normaliseActions } from './actions.js';
+import type { ElbModel, Listener, TargetGroup } from './model.js';
+import { ruleOperations } from './rules-api.js';
+import { tagOperations } from './tags.js';
+
+export { describeRule } from './rules-api.js';
 
 type Operation = (input: QueryObject) => Record<string, unknown>;
 
@@ -22,6 +27,9 @@ export function elbOperations(model: ElbModel, account: Account): Record<string,
   const strings = (v: QueryObject[string] | undefined): string[] | undefined => q.list(v)?.map(String);
 
   return {
+    ...ruleOperations(model),
+    ...tagOperations(model),
+
     DescribeLoadBalancers(input) {
       const arns = strings(input.LoadBalancerArns);
       const names = strings(input.Names);
@@ -86,48 +94,6 @@ export function elbOperations(model: ElbModel, account: Account): Record<string,
       return { Listeners: [describeListener(listener)] };
     },
 
-    DescribeRules(input) {
-      const listenerArn = q.str(input.ListenerArn);
-      const arns = strings(input.RuleArns);
-      if (!listenerArn && !arns?.length) {
-        throw new AwsError('ValidationError', 'You must specify either listener rule ARNs or a listener ARN');
-      }
-      let rules: Rule[];
-      if (listenerArn) {
-        const listener = listenerOrThrow(listenerArn);
-        rules = [...sortedRules(listener), defaultRule(listener)];
-      } else {
-        rules = (arns ?? []).map((arn) => {
-          const found = model.rule(arn);
-          if (!found) throw new AwsError('RuleNotFound', `One or more rules not found`);
-          return found.rule;
-        });
-      }
-      return { Rules: rules.map(describeRule) };
-    },
-
-    ModifyRule(input) {
-      const arn = q.str(input.RuleArn);
-      const found = arn ? model.rule(arn) : undefined;
-      if (!found) throw new AwsError('RuleNotFound', `One or more rules not found`);
-      const { listener, rule } = found;
-      const isDefault = rule.priority === 'default';
-      if (isDefault && input.Conditions !== undefined) {
-        throw new AwsError('OperationNotPermitted', 'You cannot modify the conditions of a default rule');
-      }
-      const actions = input.Actions !== undefined ? normaliseActions(model, q.list(input.Actions), 'actions') : undefined;
-      const conditions = input.Conditions !== undefined ? normaliseConditions(q.list(input.Conditions)) : undefined;
-      if (isDefault) {
-        if (actions) listener.defaultActions = actions;
-      } else {
-        if (actions) rule.actions = actions;
-        if (conditions) rule.conditions = conditions;
-      }
-      model.events.emit('ruleModified', { ruleArn: rule.arn, listenerArn: listener.arn });
-      const current = isDefault ? defaultRule(listener) : rule;
-      return { Rules: [describeRule(current)] };
-    },
-
     DescribeTargetGroups(input) {
       const arns = strings(input.TargetGroupArns);
       const names = strings(input.Names);
@@ -175,8 +141,6 @@ export function elbOperations(model: ElbModel, account: Account): Record<string,
   };
 }
 
-const sortedRules = (listener: Listener): Rule[] => [...listener.rules].sort((a, b) => Number(a.priority) - Number(b.priority));
-
 export function describeListener(l: Listener): Record<string, unknown> {
   return {
     ListenerArn: l.arn,
@@ -184,16 +148,6 @@ export function describeListener(l: Listener): Record<string, unknown> {
     Port: l.port,
     Protocol: l.protocol,
     DefaultActions: structuredClone(l.defaultActions),
-  };
-}
-
-export function describeRule(r: Rule): Record<string, unknown> {
-  return {
-    RuleArn: r.arn,
-    Priority: r.priority,
-    Conditions: structuredClone(r.conditions),
-    Actions: structuredClone(r.actions),
-    IsDefault: r.priority === 'default',
   };
 }
 

@@ -49,7 +49,8 @@ export class HealthChecker {
         this.checking.add(target);
         void this.probe(tg, target).then((result) => {
           this.checking.delete(target);
-          if (target.state !== 'draining' && tg.targets.includes(target)) this.apply(tg, target, result);
+          // A check that ends after the group stopped being in use (a rule deleted meanwhile) counts for nothing.
+          if (target.state !== 'draining' && target.state !== 'unused' && tg.targets.includes(target)) this.apply(tg, target, result);
         });
       }
     }

@@ -4,6 +4,13 @@ import { EventEmitter } from 'node:events';
 
 export type ActionShape = Record<string, unknown> & { Type: string; Order?: number };
 export type ConditionShape = Record<string, unknown> & { Field: string };
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+/** AWS quota "Rules per Application Load Balancer, excluding default rules" (adjustable). */
+export const DEFAULT_MAX_RULES_PER_LOAD_BALANCER = 100;
 
 export interface LoadBalancer {
   arn: string;
@@ -74,13 +81,26 @@ export interface TargetHealthEvent {
   target: Omit<Target, 'state'> & { state: TargetStateName | 'removed' };
 }
 
+/** Payload of `ruleCreated`, `ruleModified` and `ruleDeleted`. */
+export interface RuleEvent {
+  ruleArn: string;
+  listenerArn: string;
+}
+
 // Composition rather than `extends EventEmitter`: EventEmitter already has a `listeners` method.
 export class ElbModel {
-  /** Events: `targetHealth` (TargetHealthEvent), `listenerModified`, `ruleModified`. */
+  /** Events: `targetHealth` (TargetHealthEvent), `listenerModified`, `ruleCreated`, `ruleModified`, `ruleDeleted` (RuleEvent). */
   readonly events = new EventEmitter();
   readonly loadBalancers: LoadBalancer[] = [];
   readonly listeners: Listener[] = [];
   readonly targetGroups: TargetGroup[] = [];
+  /** Tags by resource ARN (load balancers, listeners, rules, target groups), in the order their keys were added. */
+  readonly tags = new Map<string, Tag[]>();
+
+  constructor(
+    /** CreateRule answers TooManyRules once a load balancer has this many non-default rules. */
+    readonly maxRulesPerLoadBalancer = DEFAULT_MAX_RULES_PER_LOAD_BALANCER,
+  ) {}
 
   targetGroup(arn: string): TargetGroup | undefined {
     return this.targetGroups.find((tg) => tg.arn === arn);
@@ -98,6 +118,11 @@ export class ElbModel {
       if (rule) return { listener, rule };
     }
     return undefined;
+  }
+
+  /** Non-default rules over all the load balancer's listeners: what the rules quota counts. */
+  ruleCount(lbArn: string): number {
+    return this.listeners.filter((l) => l.loadBalancerArn === lbArn).reduce((n, l) => n + l.rules.length, 0);
   }
 
   /** A target group is in use when any listener's default action or rule forwards to it (any weight). */

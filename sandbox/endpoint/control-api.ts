@@ -58,6 +58,14 @@ export function controlRoutes(sandbox: () => Sandbox) {
       }
       case 'POST /behaviour':
         return { tasks: s.setTaskBehaviour({ cluster: body.cluster as string | undefined, service: String(body.service) }, String(body.behaviour)) };
+      case 'POST /parameters': {
+        // A back-dated version, as putParameterAt: `lastModifiedDate` is an ISO 8601 time or epoch milliseconds.
+        if (typeof body.name !== 'string' || typeof body.value !== 'string') throw new Error('name and value must be strings');
+        const at = new Date(body.lastModifiedDate as string | number);
+        if (Number.isNaN(at.getTime())) throw new Error(`lastModifiedDate ${JSON.stringify(body.lastModifiedDate)} is not a date`);
+        const version = s.putParameterAt(body.name, body.value, at);
+        return { name: body.name, version, lastModifiedDate: at.toISOString() };
+      }
       case 'POST /alarms':
         s.setAlarm(String(body.name), body.state as AlarmStateValue, body.reason as string | undefined);
         return { name: body.name, state: body.state };
