@@ -11,6 +11,7 @@ export function makeConfig(overrides: Partial<Config> = {}): Config {
     services: { ...SERVICES },
     targetGroups: { ...TG },
     listenerArn: LISTENER,
+    verifyRoute: 'auto',
     stateParameter: PARAMETER,
     taskDefinition: { kind: 'live' },
     containerName: 'app',

@@ -2,7 +2,8 @@
 // the services through a whole deploy, and inject a failure at any call.
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { RegisterTaskDefinitionCommandInput, TaskDefinition } from '@aws-sdk/client-ecs';
-import type { AlarmState, AwsPorts, RunTaskRequest, ServiceDeployment, ServiceInfo, TargetHealth, TaskState } from '../src/aws/ports.js';
+import type { AlarmState, AwsPorts, ListenerAddress, ListenerRule, NewRule, ParameterVersion, RunTaskRequest, ServiceDeployment, ServiceInfo, TargetHealth, TaskState } from '../src/aws/ports.js';
+import { RuleRefused } from '../src/aws/aws-error.js';
 import type { Colour, TrafficTarget } from '../src/types.js';
 
 export const REGION = 'us-east-1';
@@ -11,6 +12,7 @@ export const LB = 'app/shop/50dc6c495c0c9188';
 export const LISTENER = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:listener/${LB}/f2f7dc8efc522ab2`;
 export const TEST_LISTENER = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:listener/${LB}/aaaaaaaaaaaaaaaa`;
 export const RULE = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:listener-rule/${LB}/f2f7dc8efc522ab2/9683b2d02a6cabee`;
+export const LB_DNS = 'shop-1234567890.us-east-1.elb.amazonaws.com';
 export const TG: Record<Colour, string> = {
   blue: `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/shop-blue/73e2d6bc24d8a067`,
   green: `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/shop-green/83e2d6bc24d8a068`,
@@ -58,6 +60,9 @@ export const MUTATING_OPS: readonly string[] = [
   'ecs.runTask',
   'ecs.stopTask',
   'elb.writeActions',
+  'elb.createRule',
+  'elb.writeRule',
+  'elb.deleteRule',
   'ssm.put',
   'ssm.putIfAbsent',
   'ssm.delete',
@@ -70,6 +75,13 @@ export class FakeAws implements AwsPorts {
   readonly calls: Call[] = [];
   readonly actions = new Map<string, Action[]>();
   readonly parameters = new Map<string, { value: string; version: number; lastModified?: string }>();
+  /** Every version SSM keeps of each parameter (the last 100), oldest first. */
+  readonly history = new Map<string, ParameterVersion[]>();
+  /** Listener rules other than the default ones (their actions live in `actions`, under the rule's ARN). */
+  readonly rules = new Map<string, { listenerArn: string; priority: number; conditions: NonNullable<NewRule['conditions']>; tags: Record<string, string> }>();
+  /** Set: GetParameterHistory fails with this error (e.g. AccessDenied). */
+  historyFailure?: Error;
+  private nextRule = 1;
   readonly services = new Map<string, ServiceState>();
   readonly taskDefinitions = new Map<string, TaskDefinition>();
   readonly alarmStates = new Map<string, AlarmState>();
@@ -78,6 +90,8 @@ export class FakeAws implements AwsPorts {
   /** How a new rollout ends, per service name; IN_PROGRESS never ends. */
   rolloutOutcome = new Map<string, 'COMPLETED' | 'FAILED' | 'REPLACED' | 'IN_PROGRESS'>();
   faults: Fault[] = [];
+  /** Checked after an operation took effect: an error here is a reply lost on the way back (the change stands). */
+  lostReplies: Fault[] = [];
   /** When set, what a writeActions call actually stores (e.g. to mimic a write that does not take as sent). */
   onWrite?: (target: TrafficTarget, actions: Action[]) => Action[];
   private nextRevision = 2;
@@ -90,12 +104,13 @@ export class FakeAws implements AwsPorts {
     if (opts.rule) {
       this.actions.set(LISTENER, [{ Type: 'fixed-response', Order: 1, FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'no' } }]);
       this.actions.set(RULE, actions);
+      this.rules.set(RULE, { listenerArn: LISTENER, priority: 10, conditions: [{ Field: 'host-header', Values: ['shop.example.com'], HostHeaderConfig: { Values: ['shop.example.com'] } }], tags: {} });
     } else {
       this.actions.set(LISTENER, actions);
     }
     if (opts.testListener) this.actions.set(TEST_LISTENER, [forwardTo(TG[live])]);
     // Written a day before the flow tests' clock starts: the last time traffic moved.
-    if (opts.record !== null) this.parameters.set(PARAMETER, { value: opts.record ?? live, version: 1, lastModified: '2026-11-21T10:00:00.000Z' });
+    if (opts.record !== null) this.setRecord(opts.record ?? live, '2026-11-21T10:00:00.000Z');
     this.taskDefinitions.set(taskDefArn(1), {
       taskDefinitionArn: taskDefArn(1),
       family: 'shop',
@@ -106,6 +121,20 @@ export class FakeAws implements AwsPorts {
     this.addService(SERVICES[live], 2, taskDefArn(1));
     this.addService(SERVICES[idle], opts.idleDesired ?? 2, taskDefArn(1));
     for (const c of ['blue', 'green'] as Colour[]) this.health.set(TG[c], [healthy('10.0.0.1'), healthy('10.0.0.2')]);
+  }
+
+  /** Writes a version of the record as SSM would have at `at` (a history to read). */
+  setRecord(value: string, at: string, description?: string, name = PARAMETER): void {
+    const versions = this.history.get(name) ?? [];
+    const version = (versions.at(-1)?.version ?? 0) + 1;
+    versions.push({ version, value, modifiedAt: at, ...(description ? { description } : {}) });
+    this.history.set(name, versions.slice(-100));
+    this.parameters.set(name, { value, version, lastModified: at });
+  }
+
+  /** The verification rules on the listener now (rules whose conditions carry the header). */
+  verificationRules(): string[] {
+    return [...this.rules.entries()].filter(([, r]) => r.conditions.some((c) => c.Field === 'http-header')).map(([arn]) => arn);
   }
 
   addService(name: string, desiredCount: number, taskDefinitionArn: string): void {
@@ -124,6 +153,13 @@ export class FakeAws implements AwsPorts {
   private record(op: string, ...args: unknown[]): void {
     this.calls.push({ op, args: clone(args), at: Date.now() });
     for (const fault of this.faults) {
+      const error = fault(op, args);
+      if (error) throw error;
+    }
+  }
+
+  private replyLost(op: string, ...args: unknown[]): void {
+    for (const fault of this.lostReplies) {
       const error = fault(op, args);
       if (error) throw error;
     }
@@ -294,7 +330,9 @@ export class FakeAws implements AwsPorts {
       return clone(actions);
     },
     writeActions: async (target: TrafficTarget, actions: Action[]): Promise<void> => {
-      this.record('elb.writeActions', target, actions);
+      // The run's verification rule is recorded apart (elb.writeRule): elb.writeActions counts the
+      // production and test forwards, which is what most tests follow.
+      this.record(this.verificationRules().includes(target.arn) ? 'elb.writeRule' : 'elb.writeActions', target, actions);
       if (!this.actions.has(target.arn)) throw new Error(`ListenerNotFound: ${target.arn}`);
       for (const a of actions) {
         for (const g of a.ForwardConfig?.TargetGroups ?? []) {
@@ -315,6 +353,41 @@ export class FakeAws implements AwsPorts {
       this.record('elb.assertListenerExists', arn);
       if (!this.actions.has(arn)) throw new Error(`ListenerNotFound: ${arn}`);
     },
+    listenerRules: async (listenerArn: string): Promise<ListenerRule[]> => {
+      this.record('elb.listenerRules', listenerArn);
+      if (!this.actions.has(listenerArn)) throw new Error(`ListenerNotFound: ${listenerArn}`);
+      const rules = [...this.rules.entries()]
+        .filter(([, r]) => r.listenerArn === listenerArn)
+        .sort(([, a], [, b]) => a.priority - b.priority)
+        .map(([arn, r]) => ({ arn, priority: String(r.priority), isDefault: false, conditions: clone(r.conditions), actions: clone(this.actions.get(arn) ?? []) }));
+      return [...rules, { arn: `${listenerArn.replace(':listener/', ':listener-rule/')}/default`, priority: 'default', isDefault: true, conditions: [], actions: clone(this.actions.get(listenerArn) ?? []) }];
+    },
+    createRule: async (rule: NewRule): Promise<string> => {
+      this.record('elb.createRule', rule);
+      if ([...this.rules.values()].some((r) => r.listenerArn === rule.listenerArn && r.priority === rule.priority)) {
+        throw new RuleRefused('priority-in-use', `priority ${rule.priority} is in use (PriorityInUse)`);
+      }
+      const arn = `${rule.listenerArn.replace(':listener/', ':listener-rule/')}/${(this.nextRule++).toString(16).padStart(16, '0')}`;
+      this.rules.set(arn, { listenerArn: rule.listenerArn, priority: rule.priority, conditions: clone(rule.conditions), tags: { ...rule.tags } });
+      this.actions.set(arn, clone(rule.actions));
+      this.replyLost('elb.createRule', rule);
+      return arn;
+    },
+    deleteRule: async (ruleArn: string): Promise<boolean> => {
+      this.record('elb.deleteRule', ruleArn);
+      const existed = this.rules.delete(ruleArn);
+      this.actions.delete(ruleArn);
+      this.replyLost('elb.deleteRule', ruleArn);
+      return existed;
+    },
+    ruleTags: async (ruleArns: string[]): Promise<Record<string, Record<string, string>>> => {
+      this.record('elb.ruleTags', ruleArns);
+      return Object.fromEntries(ruleArns.filter((arn) => this.rules.has(arn)).map((arn) => [arn, { ...this.rules.get(arn)?.tags }]));
+    },
+    listenerAddress: async (listenerArn: string): Promise<ListenerAddress> => {
+      this.record('elb.listenerAddress', listenerArn);
+      return { loadBalancerArn: `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/${LB}`, port: 443, protocol: 'HTTPS', dnsName: LB_DNS };
+    },
   };
 
   ssm = {
@@ -323,20 +396,25 @@ export class FakeAws implements AwsPorts {
       const p = this.parameters.get(name);
       return p ? { ...p } : undefined;
     },
-    put: async (name: string, value: string) => {
+    history: async (name: string): Promise<ParameterVersion[] | undefined> => {
+      this.record('ssm.history', name);
+      if (this.historyFailure) throw this.historyFailure;
+      return this.parameters.has(name) ? clone(this.history.get(name) ?? []) : undefined;
+    },
+    put: async (name: string, value: string, description?: string) => {
       this.record('ssm.put', name, value);
-      const p = this.parameters.get(name);
-      this.parameters.set(name, { value, version: (p?.version ?? 0) + 1, lastModified: new Date().toISOString() });
+      this.setRecord(value, new Date().toISOString(), description, name);
     },
     putIfAbsent: async (name: string, value: string) => {
       this.record('ssm.putIfAbsent', name, value);
       if (this.parameters.has(name)) return false;
-      this.parameters.set(name, { value, version: 1, lastModified: new Date().toISOString() });
+      this.setRecord(value, new Date().toISOString(), undefined, name);
       return true;
     },
     delete: async (name: string) => {
       this.record('ssm.delete', name);
       this.parameters.delete(name);
+      this.history.delete(name);
     },
   };
 

@@ -5,7 +5,7 @@ import { jest } from '@jest/globals';
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { systemClock } from '../src/clock.js';
 import type { FlowDeps } from '../src/flow/context.js';
-import type { Probe, ProbeResult } from '../src/health/probe.js';
+import type { Probe, ProbeOptions, ProbeResult } from '../src/health/probe.js';
 import type { StateKey, StateStore } from '../src/state.js';
 import type { Config } from '../src/types.js';
 import { makeConfig } from './config.js';
@@ -66,16 +66,16 @@ export class MemoryState implements StateStore {
 
 /** A probe whose answers the test decides (by default: pass unless the URL is in `failing`); records every call. */
 export class ScriptedProbe {
-  readonly calls: { url: string; at: number; ok: boolean }[] = [];
+  readonly calls: { url: string; at: number; ok: boolean; options?: ProbeOptions }[] = [];
   readonly failing = new Set<string>();
-  /** `nth` counts this URL's probes from 1. */
-  answer: (url: string, nth: number) => boolean = (url) => !this.failing.has(url);
+  /** `nth` counts this URL's probes from 1; `options` are what the flow asked for beyond the check (a header, an expected answer). */
+  answer: (url: string, nth: number, options?: ProbeOptions) => boolean = (url) => !this.failing.has(url);
 
-  readonly probe: Probe = async (url) => {
+  readonly probe: Probe = async (url, _signal, options) => {
     const at = Date.now();
     const nth = this.calls.filter((c) => c.url === url).length + 1;
-    const ok = this.answer(url, nth);
-    this.calls.push({ url, at, ok });
+    const ok = this.answer(url, nth, options);
+    this.calls.push({ url, at, ok, ...(options ? { options } : {}) });
     const result: ProbeResult = {
       ok,
       url,

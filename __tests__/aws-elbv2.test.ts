@@ -1,5 +1,11 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import {
+  CreateRuleCommand,
+  DeleteRuleCommand,
+  DescribeLoadBalancersCommand,
+  DescribeTagsCommand,
+  PriorityInUseException,
+  TooManyRulesException,
   DescribeListenersCommand,
   DescribeRulesCommand,
   DescribeTargetHealthCommand,
@@ -226,5 +232,58 @@ describe('assertListenerExists', () => {
   it('recognises the error by its wire code too', async () => {
     elb.on(DescribeListenersCommand).rejects(Object.assign(new Error('Listener not found'), { name: 'ListenerNotFound' }));
     await expect(port.assertListenerExists(LISTENER)).rejects.toBeInstanceOf(AwsResourceNotFound);
+  });
+});
+
+describe('listener rules', () => {
+  const described = (arn: string, priority: string) => ({ RuleArn: arn, Priority: priority, IsDefault: priority === 'default', Conditions: [], Actions: [describedForward] });
+
+  it('lists every page of a listener\'s rules', async () => {
+    elb.on(DescribeRulesCommand, { ListenerArn: LISTENER, PageSize: 400 }).resolvesOnce({ Rules: [described(RULE, '10')], NextMarker: 'm2' });
+    elb.on(DescribeRulesCommand, { ListenerArn: LISTENER, PageSize: 400, Marker: 'm2' }).resolves({ Rules: [described(`${RULE}-default`, 'default')] });
+    const rules = await port.listenerRules(LISTENER);
+    expect(rules.map((r) => [r.priority, r.isDefault])).toEqual([['10', false], ['default', true]]);
+  });
+
+  it('creates a rule with its tags and returns its ARN; a taken priority and the rule quota become RuleRefused', async () => {
+    elb
+      .on(CreateRuleCommand)
+      .resolvesOnce({ Rules: [{ RuleArn: `${RULE}-new` }] })
+      .rejectsOnce(new PriorityInUseException({ message: 'The specified priority is in use.', ...meta }))
+      .rejectsOnce(new TooManyRulesException({ message: "You've reached the limit on the number of rules per load balancer.", ...meta }))
+      .rejectsOnce(new ListenerNotFoundException({ message: 'nope', ...meta }));
+    const request = { listenerArn: LISTENER, priority: 9, conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Blue-Green-Verify', Values: ['t'] } }], actions: [describedForward], tags: { team: 'web' } };
+    await expect(port.createRule(request)).resolves.toBe(`${RULE}-new`);
+    expect(elb).toHaveReceivedCommandWith(CreateRuleCommand, { ListenerArn: LISTENER, Priority: 9, Tags: [{ Key: 'team', Value: 'web' }], Actions: toWritableActions([describedForward]) });
+    await expect(port.createRule(request)).rejects.toMatchObject({ name: 'RuleRefused', reason: 'priority-in-use' });
+    await expect(port.createRule(request)).rejects.toMatchObject({ name: 'RuleRefused', reason: 'too-many-rules' });
+    await expect(port.createRule(request)).rejects.toBeInstanceOf(AwsResourceNotFound);
+  });
+
+  it('deletes a rule; one already gone is false, not an error', async () => {
+    elb.on(DeleteRuleCommand).resolvesOnce({}).rejectsOnce(new RuleNotFoundException({ message: 'gone', ...meta }));
+    await expect(port.deleteRule(RULE)).resolves.toBe(true);
+    await expect(port.deleteRule(RULE)).resolves.toBe(false);
+  });
+
+  it('reads tags 20 rules a call; a batch failing on a rule deleted meanwhile is asked rule by rule', async () => {
+    const arns = Array.from({ length: 21 }, (_, i) => `${RULE}-${i}`);
+    elb.on(DescribeTagsCommand).callsFake((input: { ResourceArns: string[] }) => {
+      if (input.ResourceArns.includes(`${RULE}-3`)) {
+        if (input.ResourceArns.length > 1) throw new RuleNotFoundException({ message: 'One or more rules not found', ...meta });
+        throw new RuleNotFoundException({ message: 'gone', ...meta });
+      }
+      return { TagDescriptions: input.ResourceArns.map((ResourceArn) => ({ ResourceArn, Tags: [{ Key: 'k', Value: ResourceArn.slice(-2) }] })) };
+    });
+    const tags = await port.ruleTags(arns);
+    expect(Object.keys(tags)).toHaveLength(20);
+    expect(tags[`${RULE}-3`]).toBeUndefined();
+    expect(tags[`${RULE}-20`]).toEqual({ k: '20' });
+  });
+
+  it('says where a listener answers: its port and its load balancer\'s DNS name', async () => {
+    elb.on(DescribeListenersCommand).resolves({ Listeners: [{ ListenerArn: LISTENER, LoadBalancerArn: 'lb-arn', Port: 443, Protocol: 'HTTPS' }] });
+    elb.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [{ LoadBalancerArn: 'lb-arn', DNSName: 'web-1.eu-west-1.elb.amazonaws.com' }] });
+    await expect(port.listenerAddress(LISTENER)).resolves.toEqual({ loadBalancerArn: 'lb-arn', port: 443, protocol: 'HTTPS', dnsName: 'web-1.eu-west-1.elb.amazonaws.com' });
   });
 });

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import {
   DeleteParameterCommand,
   GetParameterCommand,
+  GetParameterHistoryCommand,
   ParameterAlreadyExists,
   ParameterNotFound,
   PutParameterCommand,
@@ -89,5 +90,26 @@ describe('delete', () => {
     const error = denied();
     ssm.on(DeleteParameterCommand).rejects(error);
     await expect(port.delete('/deploy/web/lock')).rejects.toBe(error);
+  });
+});
+
+describe('history', () => {
+  it('reads every page (50 is the largest), and sorts the versions oldest first whatever order AWS returns', async () => {
+    const version = (v: number) => ({ Name: NAME, Version: v, Value: v % 2 ? 'blue' : 'green', LastModifiedDate: new Date(Date.UTC(2026, 10, 1, 0, v)), Description: `v${v}` });
+    ssm.on(GetParameterHistoryCommand, { Name: NAME, MaxResults: 50 }).resolvesOnce({ Parameters: [version(3), version(2)], NextToken: 'page-2' });
+    ssm.on(GetParameterHistoryCommand, { Name: NAME, MaxResults: 50, NextToken: 'page-2' }).resolves({ Parameters: [version(1)] });
+    await expect(port.history(NAME)).resolves.toEqual([
+      { version: 1, value: 'blue', modifiedAt: '2026-11-01T00:01:00.000Z', description: 'v1' },
+      { version: 2, value: 'green', modifiedAt: '2026-11-01T00:02:00.000Z', description: 'v2' },
+      { version: 3, value: 'blue', modifiedAt: '2026-11-01T00:03:00.000Z', description: 'v3' },
+    ]);
+    expect(ssm).toHaveReceivedCommandTimes(GetParameterHistoryCommand, 2);
+  });
+
+  it('is undefined for a missing parameter, and passes a refusal through for the caller to name', async () => {
+    ssm.on(GetParameterHistoryCommand).rejects(new ParameterNotFound({ message: '', ...meta }));
+    await expect(port.history(NAME)).resolves.toBeUndefined();
+    ssm.on(GetParameterHistoryCommand).rejects(denied());
+    await expect(port.history(NAME)).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 });

@@ -137,7 +137,7 @@ describe('asking ECS to roll back', () => {
 });
 
 describe('the post step of engine: ecs', () => {
-  const ssm: SsmPort = { get: async () => undefined, put: async () => undefined, putIfAbsent: async () => true, delete: async () => undefined };
+  const ssm: SsmPort = { get: async () => undefined, history: async () => undefined, put: async () => undefined, putIfAbsent: async () => true, delete: async () => undefined };
   const saved = (values: Record<string, string>) => new MemoryState(undefined, new Map(Object.entries(values)));
   const inFlight = JSON.stringify({ cluster: 'shop', service: 'shop', startedAfter: Date.now() - 10_000, arn: ARN });
 

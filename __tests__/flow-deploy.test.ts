@@ -386,6 +386,7 @@ describe('deploy: dry run', () => {
     expect(result.notes.plan).toEqual([
       'Live colour: blue (shop-blue); deploy to green (shop-green).',
       `Task definition: the live service's ${taskDefArn(1)} with app=shop:2 (new revision).`,
+      'Create a verification rule on the production listener that forwards to green only requests carrying X-Blue-Green-Verify with a secret of the run; it is deleted after the switch.',
       'Update shop-green to it with 2 task(s); wait up to 15m for the rollout.',
       `Verify green: all targets healthy, then 3 consecutive passes of ${IDLE_URL}; at least as many tasks as blue wants.`,
       'Shift traffic to green: 10% → 100%, 5m between steps.',

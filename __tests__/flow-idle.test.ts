@@ -123,8 +123,8 @@ describe('deploy: the idle colour fails before traffic moves', () => {
     expectNothingMoved(h);
   });
 
-  it('attaches an unused idle group with weight 0 (snapshot saved first), then passes', async () => {
-    const h = await harness();
+  it('verify-route: forward attaches an unused idle group with weight 0 (snapshot saved first), then passes', async () => {
+    const h = await harness({ config: { verifyRoute: 'forward' } });
     h.aws.health.set(TG.green, (attached) => (attached ? [healthy('10.0.1.1'), healthy('10.0.1.2')] : [unused('10.0.1.1'), unused('10.0.1.2')]));
     const result = await settle(deploy(h.config, h.deps));
 
@@ -140,8 +140,8 @@ describe('deploy: the idle colour fails before traffic moves', () => {
     expect(core.messages(core.info)).toContainEqual(expect.stringContaining('adding it with weight 0'));
   });
 
-  it('restores the listener when an attached idle group then fails its checks', async () => {
-    const h = await harness({ config: { waitTimeoutMs: 60_000 } });
+  it('verify-route: forward restores the listener when an attached idle group then fails its checks', async () => {
+    const h = await harness({ config: { waitTimeoutMs: 60_000, verifyRoute: 'forward' } });
     h.aws.health.set(TG.green, (attached) => (attached ? [unhealthy('10.0.1.1'), unhealthy('10.0.1.2')] : [unused('10.0.1.1'), unused('10.0.1.2')]));
     const result = await settle(deploy(h.config, h.deps), 1_000);
     // The weight-0 attach is undone, but no user ever reached green: a failed deploy, not a rollback.

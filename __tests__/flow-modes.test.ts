@@ -108,9 +108,9 @@ describe('mode: rollback', () => {
     expect(h.probe.calls).toEqual([]);
   });
 
-  it('detaches an unused group it attached when verification then fails', async () => {
+  it('verify-route: forward detaches an unused group it attached when verification then fails', async () => {
     const original: Action[] = [forwardTo(TG.blue)];
-    const h = await harness({ config: { ...rollbackMode, waitTimeoutMs: 60_000 } });
+    const h = await harness({ config: { ...rollbackMode, waitTimeoutMs: 60_000, verifyRoute: 'forward' } });
     h.aws.health.set(TG.green, (attached) => (attached ? [healthy('10.0.1.1')] : [unused('10.0.1.1')]));
     h.probe.failing.add(IDLE_URL);
     const result = await settle(manualRollback(h.config, h.deps), 1_000);

@@ -60,29 +60,54 @@ describe('post after main was killed', () => {
     expect(core.messages(core.info)).toContainEqual("Main ended in phase 'deploying': traffic needs no restoring.");
   });
 
-  it('while verifying, after the idle group was attached with weight 0: restores the snapshot', async () => {
-    const h = await harness();
+  it('after the idle group was attached with weight 0 (verify-route: forward): restores the snapshot', async () => {
+    const h = await harness({ config: { verifyRoute: 'forward' } });
     h.aws.health.set(TG.green, (attached) => (attached ? [healthy('10.0.1.1'), healthy('10.0.1.2')] : [unused('10.0.1.1'), unused('10.0.1.2')]));
+    // The attach comes before the rollout, so the ALB health-checks green's new tasks as they start.
     const state = await killMain(h, () => h.aws.count('elb.writeActions') === 1, 'the weight-0 attach');
-    expect(state.phase()).toBe('verifying');
+    expect(state.phase()).toBe('deploying');
     expect(weightsOf(h.aws.listenerActions(), TG)).toEqual({ blue: 100, green: 0 });
 
     const result = await post(h.config, h.aws, state);
 
     expect(result.restored).toBe(true);
-    expect(result.failure).toContain("Main did not finish (phase 'verifying'); the post step restored traffic on blue");
+    expect(result.failure).toContain("Main did not finish (phase 'deploying'); the post step restored traffic on blue");
     expectRestoredByPost(h, state);
-    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining("Main stopped in phase 'verifying'"), { title: 'Post step: restoring traffic' });
+    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining("Main stopped in phase 'deploying'"), { title: 'Post step: restoring traffic' });
   });
 
-  it('while verifying, before anything changed: nothing to restore', async () => {
+  it('while verifying, before the production forward changed: nothing to restore; the verification rule main left is deleted, then the lock', async () => {
     const h = await harness();
     const state = await killMain(h, () => h.probe.calls.length === 2, 'the second verify probe');
     expect(state.phase()).toBe('verifying');
+    const [rule] = h.aws.verificationRules();
+    expect(JSON.parse(state.read('verify-route'))).toMatchObject({ ruleArn: rule, runId: h.config.run.id });
     const result = await post(h.config, h.aws, state);
     expect(result.restored).toBe(false);
     expect(result.outcome).toBe('untouched');
-    expect(h.aws.mutations().map((c) => c.op)).toEqual(['ssm.delete']);
+    expect(h.aws.mutations().map((c) => c.op)).toEqual(['elb.deleteRule', 'ssm.delete']);
+    expect(h.aws.verificationRules()).toEqual([]);
+    expect(state.read('verify-route')).toBe('');
+  });
+
+  it('killed while CreateRule was in flight (its reply lost): finds the rule by its tags and deletes it', async () => {
+    const h = await harness();
+    const state = await killMain(h, () => h.aws.count('elb.createRule') === 1, 'the CreateRule call');
+    // What the state file holds when main dies between the call and its reply: the record, no ARN yet.
+    state.save('verify-route' as never, JSON.stringify({ listenerArn: LISTENER, runId: h.config.run.id, stateParameter: PARAMETER }));
+    expect(h.aws.verificationRules()).toHaveLength(1);
+    await post(h.config, h.aws, state);
+    expect(h.aws.verificationRules()).toEqual([]);
+    expect(h.aws.mutations().map((c) => c.op)).toEqual(['elb.deleteRule', 'ssm.delete']);
+  });
+
+  it('leaves another run\'s verification rule alone when it finds none of its own', async () => {
+    const h = await harness();
+    const other = await h.aws.elb.createRule({ listenerArn: LISTENER, priority: 7, conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Blue-Green-Verify', Values: ['other'] } }], actions: [], tags: { 'ecs-blue-green-action:pair': PARAMETER, 'ecs-blue-green-action:run': '41-1', 'ecs-blue-green-action:expires': '2099-01-01T00:00:00.000Z' } });
+    const state = new MemoryState(h.aws, new Map([['phase', 'deploying'], ['verify-route', JSON.stringify({ listenerArn: LISTENER, runId: h.config.run.id, stateParameter: PARAMETER })]]));
+    await post(h.config, h.aws, state);
+    expect(h.aws.verificationRules()).toEqual([other]);
+    expect(core.messages(core.info)).toContainEqual('Main was creating a verification rule; none of this run is on the listener.');
   });
 
   it('mid-canary: restores the snapshot', async () => {

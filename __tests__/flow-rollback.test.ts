@@ -9,7 +9,7 @@ jest.unstable_mockModule('@actions/core', () => core);
 const { deploy } = await import('../src/flow/deploy.js');
 const { post } = await import('../src/flow/post.js');
 const { Cancelled, RollbackFailed } = await import('../src/errors.js');
-const { FakeAws, PARAMETER, SERVICES, TG, forwardTo, healthy, taskDefArn, unhealthy } = await import('../__fixtures__/fake-aws.js');
+const { FakeAws, LISTENER, PARAMETER, SERVICES, TG, forwardTo, healthy, taskDefArn, unhealthy } = await import('../__fixtures__/fake-aws.js');
 const { IDLE_URL, LOCK, T0, advanceUntil, harness, settle, weightsOf } = await import('../__fixtures__/flow.js');
 const { makeConfig } = await import('../__fixtures__/config.js');
 const HEALTH = makeConfig().health;
@@ -355,8 +355,9 @@ describe('listener writes that do not take', () => {
 
   it('rolls back when the read-back does not match what was written', async () => {
     const h = await harness({ config: { trafficShift: { kind: 'canary', percent: 10, waitMs: 60_000 } } });
-    // The first write lands with other weights than sent (someone else's change, or a bad write).
-    h.aws.onWrite = (_target, actions) => {
+    // The first write of the production forward lands with other weights than sent (someone else's change, or a bad write).
+    h.aws.onWrite = (target, actions) => {
+      if (target.arn !== LISTENER) return actions;
       h.aws.onWrite = undefined;
       return actions.map((a) => (a.Type === 'forward' ? { ...a, ForwardConfig: { ...a.ForwardConfig, TargetGroups: [{ TargetGroupArn: TG.blue, Weight: 80 }, { TargetGroupArn: TG.green, Weight: 20 }] } } : a));
     };
@@ -393,7 +394,8 @@ describe('listener writes that do not take', () => {
   it('reports a failed deploy, not a rollback, when traffic never moved (the write never took)', async () => {
     const h = await harness({ config: { trafficShift: { kind: 'canary', percent: 10, waitMs: 60_000 } } });
     // The canary write is acknowledged but never applied; the read-back then fails the shift.
-    h.aws.onWrite = (target) => {
+    h.aws.onWrite = (target, actions) => {
+      if (target.arn !== LISTENER) return actions;
       h.aws.onWrite = undefined;
       return h.aws.listenerActions(target.arn);
     };

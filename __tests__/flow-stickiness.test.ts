@@ -12,7 +12,8 @@ const { deploy } = await import('../src/flow/deploy.js');
 const { manualRollback } = await import('../src/flow/manual-rollback.js');
 const { post } = await import('../src/flow/post.js');
 const { UnsafeListenerState } = await import('../src/errors.js');
-const { boundUntil, withoutTargetGroup } = await import('../src/flow/stickiness.js');
+const { withoutTargetGroup } = await import('../src/flow/stickiness.js');
+const { AwsAccessFailed } = await import('../src/aws/aws-error.js');
 const { FakeAws, PARAMETER, SERVICES, TEST_LISTENER, TG, healthy } = await import('../__fixtures__/fake-aws.js');
 const { IDLE_URL, T0, advanceUntil, harness, settle } = await import('../__fixtures__/flow.js');
 
@@ -37,13 +38,25 @@ const sticky = (weights: { blue: number; green: number }): Action => ({
     TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: HOUR_S },
   },
 });
+/** The same with another duration, listing only the colours given. */
+const stickyFor = (seconds: number, weights: Partial<Record<'blue' | 'green', number>>): Action => ({
+  Type: 'forward',
+  Order: 1,
+  ForwardConfig: {
+    TargetGroups: (Object.entries(weights) as ['blue' | 'green', number][]).map(([c, w]) => ({ TargetGroupArn: TG[c], Weight: w })),
+    TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: seconds },
+  },
+});
 const groupsOf = (actions: Action[]) => actions.find((a) => a.Type === 'forward')?.ForwardConfig?.TargetGroups?.map((g) => [g.TargetGroupArn === TG.blue ? 'blue' : 'green', g.Weight]);
 const stickinessOf = (actions: Action[]) => actions.find((a) => a.Type === 'forward')?.ForwardConfig?.TargetGroupStickinessConfig;
-/** A record written `ago` ms before the test's clock: traffic last moved then. */
-const movedAgo = (aws: InstanceType<typeof FakeAws>, ago: number, value = 'blue') =>
-  aws.parameters.set(PARAMETER, { value, version: 3, lastModified: new Date(T0 - ago).toISOString() });
+/** A record written `ago` ms before the test's clock, as the last of a long history. */
+const movedAgo = (aws: InstanceType<typeof FakeAws>, ago: number, value = 'blue') => {
+  aws.history.delete(PARAMETER);
+  aws.setRecord(value === 'blue' ? 'green' : 'blue', new Date(T0 - 10 * HOUR_S * 1000).toISOString());
+  aws.setRecord(value, new Date(T0 - ago).toISOString());
+};
 
-describe('withoutTargetGroup and boundUntil', () => {
+describe('withoutTargetGroup', () => {
   it('takes a weight-0 group out of the forward and keeps everything else', () => {
     const actions = [sticky({ blue: 100, green: 0 })];
     expect(withoutTargetGroup(actions, TG.green)).toEqual([{ ...actions[0], ForwardConfig: { ...actions[0]!.ForwardConfig, TargetGroups: [{ TargetGroupArn: TG.blue, Weight: 100 }] } }]);
@@ -53,20 +66,98 @@ describe('withoutTargetGroup and boundUntil', () => {
   it('refuses to take out a group that still carries traffic', () => {
     expect(() => withoutTargetGroup([sticky({ blue: 90, green: 10 })], TG.green)).toThrow(UnsafeListenerState);
   });
-
-  it('counts the duration from the record\'s last write, or from now when it is unknown', () => {
-    expect(boundUntil({ durationMs: 60_000 }, new Date(T0 - 10_000).toISOString(), T0)).toBe(T0 + 50_000);
-    expect(boundUntil({ durationMs: 60_000 }, undefined, T0)).toBe(T0 + 60_000);
-    // A record stamped in the future (clock skew) cannot shorten the wait below the duration from now.
-    expect(boundUntil({ durationMs: 60_000 }, new Date(T0 + 99_000).toISOString(), T0)).toBe(T0 + 60_000);
-  });
 });
 
-describe('deploy with target-group stickiness', () => {
-  it('outside the window: deploys as usual and says until when the previous colour keeps its clients', async () => {
-    const aws = new FakeAws({ listenerActions: [sticky({ blue: 100, green: 0 })] });
-    movedAgo(aws, 2 * HOUR_S * 1000);
+/** A record history: [value, ms before the test's clock] oldest first. */
+const recordHistory = (aws: InstanceType<typeof FakeAws>, versions: [string, number, string?][]) => {
+  aws.history.delete(PARAMETER);
+  for (const [value, ago, description] of versions) aws.setRecord(value, new Date(T0 - ago).toISOString(), description);
+};
+
+describe('deploy with target-group stickiness and no test listener (the verification rule)', () => {
+  it.each([300, 86_400])('a fresh stack (%i s): the first deploy succeeds, the idle colour checked through the rule and joining the forward only at the switch', async (duration) => {
+    const aws = new FakeAws({ listenerActions: [stickyFor(duration, { blue: 100, green: 0 })] });
+    recordHistory(aws, [['blue', 60_000]]);
     const h = await harness({ aws });
+    const result = await settle(deploy(h.config, h.deps));
+
+    expect(result.outcome.status).toBe('succeeded');
+    // green never served anyone: not released, no refusal; the only production write is the switch.
+    expect(aws.writes().map(groupsOf)).toEqual([[['blue', 0], ['green', 100]]]);
+    expect(aws.count('elb.createRule')).toBe(1);
+    // The rule forwards to green before the rollout, so the ALB health-checks green's new tasks as they start.
+    const ruleWrite = aws.callsOf('elb.writeRule')[0]!;
+    expect(aws.calls.indexOf(ruleWrite)).toBeLessThan(aws.calls.findIndex((c) => c.op === 'ecs.updateService'));
+    expect(aws.verificationRules()).toEqual([]);
+    expect(core.messages(core.info)).toContainEqual(expect.stringContaining(`no client can be bound to green, because ${PARAMETER} has never named green (its whole history, since version 1`));
+  });
+
+  it('the same without green in the forward at all', async () => {
+    const aws = new FakeAws({ listenerActions: [stickyFor(300, { blue: 100 })] });
+    recordHistory(aws, [['blue', 10_000]]);
+    const h = await harness({ aws });
+    const result = await settle(deploy(h.config, h.deps));
+    expect(result.outcome.status).toBe('succeeded');
+    expect(aws.writes().map(groupsOf)).toEqual([[['blue', 0], ['green', 100]]]);
+  });
+
+  it('right after a successful deploy: releases the previous colour first, checks it through the rule, and brings it back at the first step', async () => {
+    const aws = new FakeAws({ live: 'green', listenerActions: [sticky({ blue: 0, green: 100 })] });
+    recordHistory(aws, [['blue', 3 * HOUR_S * 1000], ['green', 120_000]]);
+    const h = await harness({ aws });
+    const result = await settle(deploy(h.config, h.deps));
+
+    expect(result.outcome.status).toBe('succeeded');
+    expect(aws.writes().map(groupsOf)).toEqual([[['green', 100]], [['blue', 100], ['green', 0]]]);
+    const release = aws.callsOf('elb.writeActions')[0]!;
+    expect(aws.calls.indexOf(release)).toBeLessThan(aws.calls.findIndex((c) => c.op === 'ecs.updateService'));
+    expect(result.notes.notes).toContainEqual(expect.stringContaining('blue was taken out of the production forward before it was redeployed'));
+    expect(core.messages(core.info)).toContainEqual(expect.stringContaining(`clients may be bound to blue until ${new Date(T0 - 120_000 + HOUR_S * 1000).toISOString()}, because ${PARAMETER} changed from blue to green at`));
+  });
+
+  it('with a test listener: takes the idle colour out of production before redeploying it, checks it through the test listener only, and brings it back at the first step', async () => {
+    const aws = new FakeAws({ live: 'green', listenerActions: [sticky({ blue: 0, green: 100 })], testListener: true });
+    recordHistory(aws, [['blue', 3 * HOUR_S * 1000], ['green', 60_000]]);
+    const h = await harness({ aws, config: { testListenerArn: TEST_LISTENER } });
+    const result = await settle(deploy(h.config, h.deps));
+
+    expect(result.outcome.status).toBe('succeeded');
+    expect(aws.count('elb.createRule')).toBe(0);
+    expect(aws.writes().map(groupsOf)).toEqual([[['green', 100]], [['blue', 100], ['green', 0]]]);
+    const release = aws.callsOf('elb.writeActions').find((c) => (c.args[0] as { arn: string }).arn !== TEST_LISTENER)!;
+    expect(h.state.firstSave('snapshot')!.call).toBeLessThanOrEqual(aws.calls.indexOf(release));
+    expect(aws.calls.indexOf(release)).toBeLessThan(aws.calls.findIndex((c) => c.op === 'ecs.updateService'));
+  });
+
+  it('a colour traffic came back from (a rollback writes the same value again, marked) counts as having served then', async () => {
+    const aws = new FakeAws({ listenerActions: [sticky({ blue: 100, green: 0 })] });
+    recordHistory(aws, [['blue', 5 * HOUR_S * 1000], ['blue', 600_000, 'Live colour of the blue-green pair; traffic came back from green']]);
+    const h = await harness({ aws, config: { verifyRoute: 'forward' } });
+    const result = await settle(deploy(h.config, h.deps));
+    expect(result.error).toBeInstanceOf(UnsafeListenerState);
+    expect(result.error?.message).toContain(`(${PARAMETER} was written after traffic came back from green at ${new Date(T0 - 600_000).toISOString()} (version 2)`);
+  });
+
+  it('verify-route: forward inside the window refuses before the idle colour is touched, saying which facts decided, until when and what to do', async () => {
+    const aws = new FakeAws({ live: 'green', listenerActions: [sticky({ blue: 0, green: 100 })] });
+    recordHistory(aws, [['blue', 3 * HOUR_S * 1000], ['green', 60_000]]);
+    const h = await harness({ aws, config: { verifyRoute: 'forward' } });
+    const result = await settle(deploy(h.config, h.deps));
+
+    expect(result.outcome).toMatchObject({ status: 'failed', liveColour: 'green', rolledBack: false });
+    expect(result.error).toBeInstanceOf(UnsafeListenerState);
+    const until = new Date(T0 - 60_000 + HOUR_S * 1000).toISOString();
+    expect(result.error?.message).toContain(`may still hold clients on blue until ${until} (${PARAMETER} changed from blue to green at ${new Date(T0 - 60_000).toISOString()} (version 2), less than the stickiness duration`);
+    expect(result.error?.message).toContain('Set verify-route: auto or header');
+    expect(result.error?.message).toContain(`wait until ${until}`);
+    expect(aws.count('ecs.updateService')).toBe(0);
+    expect(aws.mutations().map((c) => c.op)).toEqual(['ssm.putIfAbsent', 'ssm.delete']);
+  });
+
+  it('verify-route: forward outside the window deploys as usual and says until when the previous colour keeps its clients', async () => {
+    const aws = new FakeAws({ listenerActions: [sticky({ blue: 100, green: 0 })] });
+    recordHistory(aws, [['green', 4 * HOUR_S * 1000], ['blue', 2 * HOUR_S * 1000]]);
+    const h = await harness({ aws, config: { verifyRoute: 'forward' } });
     const result = await settle(deploy(h.config, h.deps));
 
     expect(result.outcome.status).toBe('succeeded');
@@ -79,54 +170,52 @@ describe('deploy with target-group stickiness', () => {
     );
   });
 
-  it('inside the window with a test listener: takes the idle colour out of production before redeploying it, checks it through the test listener only, and brings it back at the first step', async () => {
-    const aws = new FakeAws({ listenerActions: [sticky({ blue: 100, green: 0 })], testListener: true });
-    movedAgo(aws, 60_000);
-    const h = await harness({ aws, config: { testListenerArn: TEST_LISTENER } });
-    const result = await settle(deploy(h.config, h.deps));
-
-    expect(result.outcome.status).toBe('succeeded');
-    const release = aws.callsOf('elb.writeActions').find((c) => (c.args[0] as { arn: string }).arn !== TEST_LISTENER);
-    expect(groupsOf(release!.args[1] as Action[])).toEqual([['blue', 100]]);
-    // Released before the new revision went anywhere near green.
-    expect(aws.calls.indexOf(release!)).toBeLessThan(aws.calls.findIndex((c) => c.op === 'ecs.updateService'));
-    expect(h.state.firstSave('snapshot')!.call).toBeLessThanOrEqual(aws.calls.indexOf(release!));
-    // Never added back to production before it passed: the next production write is the switch.
-    expect(aws.writes().map(groupsOf)).toEqual([[['blue', 100]], [['blue', 0], ['green', 100]]]);
-    expect(result.notes.notes).toContainEqual(expect.stringContaining('green was taken out of the production forward before it was redeployed'));
-  });
-
-  it('inside the window without a test listener: refuses before the idle colour is touched, saying until when and what to do', async () => {
+  it.each([
+    ['GetParameterHistory denied', (aws: InstanceType<typeof FakeAws>) => (aws.historyFailure = new AwsAccessFailed('Not allowed to call ssm:GetParameterHistory')), `ssm:GetParameterHistory on ${PARAMETER} was denied (grant it, and the history decides); counting from its last write`],
+    ['a history SSM cut short', (aws: InstanceType<typeof FakeAws>) => { aws.history.set(PARAMETER, [{ version: 57, value: 'blue', modifiedAt: new Date(T0 - 60_000).toISOString() }]); }, `does not reach back the stickiness duration (1h 00m) and never names green`],
+  ])('when the history cannot say (%s): the conservative rule, and the message says why', async (_what, arrange, why) => {
     const aws = new FakeAws({ listenerActions: [sticky({ blue: 100, green: 0 })] });
-    movedAgo(aws, 60_000);
-    const h = await harness({ aws });
-    const result = await settle(deploy(h.config, h.deps));
+    recordHistory(aws, [['blue', 60_000]]);
+    arrange(aws);
+    const h = await harness({ aws, config: { verifyRoute: 'forward' } });
+    const refused = await settle(deploy(h.config, h.deps));
+    expect(refused.error?.message).toContain(why);
 
-    expect(result.outcome).toMatchObject({ status: 'failed', liveColour: 'blue', rolledBack: false });
-    expect(result.error).toBeInstanceOf(UnsafeListenerState);
-    const until = new Date(T0 - 60_000 + HOUR_S * 1000).toISOString();
-    expect(result.error?.message).toContain(`may still hold clients on green until ${until}`);
-    expect(result.error?.message).toContain('Set test-listener-arn');
-    expect(result.error?.message).toContain(`wait until ${until}`);
-    expect(aws.count('ecs.updateService')).toBe(0);
-    expect(aws.count('elb.writeActions')).toBe(0);
+    // With the verification rule the same facts only mean: release green first, then deploy.
+    const rule = await harness({ aws });
+    const result = await settle(deploy(rule.config, rule.deps));
+    expect(result.outcome.status).toBe('succeeded');
+    expect(aws.writes().map(groupsOf)).toEqual([[['blue', 100]], [['blue', 0], ['green', 100]]]);
   });
 
-  it('with no trustworthy record: writes the record, then refuses, so a run after the duration can go on', async () => {
+  it('with no trustworthy record: writes the record, then (verify-route: forward) refuses, so a run after the duration can go on', async () => {
     const aws = new FakeAws({ listenerActions: [sticky({ blue: 100, green: 0 })], record: 'green' });
-    const h = await harness({ aws });
+    const h = await harness({ aws, config: { verifyRoute: 'forward' } });
     const result = await settle(deploy(h.config, h.deps));
-    expect(result.error?.message).toContain('did not say when traffic last moved, so the duration counts from now');
+    expect(result.error?.message).toContain(`${PARAMETER} did not match the listener, so its history does not say when green last served users; counting from now`);
     expect(aws.parameters.get(PARAMETER)?.value).toBe('blue');
     expect(aws.count('ecs.updateService')).toBe(0);
   });
 
   it('says so in a dry run too, changing nothing', async () => {
     const aws = new FakeAws({ listenerActions: [sticky({ blue: 100, green: 0 })], record: 'green' });
-    const h = await harness({ aws, config: { dryRun: true } });
+    const h = await harness({ aws, config: { dryRun: true, verifyRoute: 'forward' } });
     const result = await settle(deploy(h.config, h.deps));
     expect(result.error).toBeInstanceOf(UnsafeListenerState);
     expect(aws.mutations()).toEqual([]);
+  });
+
+  it('a rule that cannot be created (verify-route: auto) while green may hold clients: refused, naming the rule\'s problem and the sticky facts', async () => {
+    const aws = new FakeAws({ live: 'green', listenerActions: [sticky({ blue: 0, green: 100 })] });
+    recordHistory(aws, [['blue', 3 * HOUR_S * 1000], ['green', 60_000]]);
+    aws.faults.push((op) => (op === 'elb.createRule' ? new AwsAccessFailed('Not allowed to call elasticloadbalancing:CreateRule: AccessDenied.') : undefined));
+    const h = await harness({ aws });
+    const result = await settle(deploy(h.config, h.deps));
+    expect(result.outcome).toMatchObject({ status: 'failed', liveColour: 'green', rolledBack: false });
+    expect(result.error?.message).toContain('No verification rule could be created on listener-arn: Not allowed to call elasticloadbalancing:CreateRule');
+    expect(result.error?.message).toContain('target-group stickiness may still bind clients to it until');
+    expect(aws.writes()).toEqual([]);
+    expect(aws.count('ecs.updateService')).toBe(0);
   });
 
   it('rolls back without the failed colour listed, so clients bound to it move back at once, and keeps the setting', async () => {

@@ -126,6 +126,21 @@ describe('createHttpProbe', () => {
     expect(JSON.stringify(result)).not.toContain('s3cr3t-value');
   });
 
+  it('per probe: sends extra headers, judges by the expected answer given, and fails a body it must not see, naming neither secret', async () => {
+    const probe = createHttpProbe(health({ headers: { 'x-health-token': 'configured' }, expectedBody: /never/ }));
+    const proof = await probe(`${base}/ok`, undefined, { headers: { 'X-Blue-Green-Verify': 'tok3n' }, expect: { status: [{ min: 200, max: 200 }], body: /status: ok/ } });
+    expect(proof.ok).toBe(true);
+    const request = seen[seen.length - 1];
+    expect(request?.headers['x-blue-green-verify']).toBe('tok3n');
+    expect(request?.headers['x-health-token']).toBe('configured');
+    const wrong = await probe(`${base}/ok`, undefined, { expect: { status: [{ min: 200, max: 200 }], body: /tok3n/ } });
+    expect(wrong).toMatchObject({ ok: false, detail: 'body did not carry the expected answer' });
+    const rejected = await createHttpProbe(health())(`${base}/ok`, undefined, { rejectBody: /status/, rejectReason: 'answered by the verification rule itself' });
+    expect(rejected).toMatchObject({ ok: false, status: 200, detail: 'answered by the verification rule itself' });
+    // Without options the configured check applies as before.
+    expect((await probe(`${base}/ok`)).detail).toBe('body did not match /never/');
+  });
+
   it('reports a header value it cannot send without quoting the value', async () => {
     const result = await createHttpProbe(health({ headers: { 'x-token': 'bad\nsecret-part' } }))(`${base}/ok`);
     expect(result.ok).toBe(false);

@@ -128,6 +128,7 @@ describe('readConfig defaults', () => {
       bakeTimeMs: 300_000,
       alarms: [],
       waitTimeoutMs: 900_000,
+      verifyRoute: 'auto',
       scaleDownPrevious: false,
       scaleDownDelayMs: 0,
       lock: true,
@@ -594,13 +595,25 @@ describe('health check inputs', () => {
   });
 
   // Reproduced against dist/: such a URL probed the live colour, so the gate passed for any release.
-  it.each(['deploy', 'rollback'])('in %s mode refuses a health-check-url that can only reach the live colour, before any AWS call', (mode) => {
+  it.each(['deploy', 'rollback'])('in %s mode with verify-route: forward refuses a health-check-url that can only reach the live colour, before any AWS call', (mode) => {
     const url = 'https://app.example.com/health';
-    const error = expectRejected('health-check-url', url, { mode, 'health-check-url': url });
-    expect(error.message).toContain('without {color} and without test-listener-arn it reaches what production serves, the live colour');
+    const error = expectRejected('health-check-url', url, { mode, 'health-check-url': url, 'verify-route': 'forward' });
+    expect(error.message).toContain('without {color}, test-listener-arn or the verification rule (verify-route: forward) it reaches what production serves, the live colour');
     expect(error.message).toContain('would pass for any release');
     expect(error.message).toContain('Put {color} in it');
-    expect(error.message).toContain("or set test-listener-arn and give the test listener's address here");
+    expect(error.message).toContain("set test-listener-arn and give the test listener's address here");
+    expect(error.message).toContain('or set verify-route: auto (the default) and give the production address');
+  });
+
+  it('accepts the production address as health-check-url with the verification rule (verify-route auto or header): the run proves it reaches the rule', () => {
+    expect(configWith({ 'health-check-url': 'https://app.example.com/health' })).toMatchObject({ verifyRoute: 'auto', health: { url: 'https://app.example.com/health' } });
+    expect(configWith({ 'health-check-url': 'https://app.example.com/health', 'verify-route': 'header', 'test-listener-arn': TEST_LISTENER }).verifyRoute).toBe('header');
+  });
+
+  it('refuses verify-route: forward beside a test listener, and a value it does not know, naming the choices', () => {
+    expect(expectRejected('verify-route', 'forward', { 'verify-route': 'forward', 'test-listener-arn': TEST_LISTENER }).message).toContain('forward is for setups with neither');
+    expect(expectRejected('verify-route', 'rule', { 'verify-route': 'rule' }).message).toContain('auto (the test listener when test-listener-arn is set, else header)');
+    expect(configWith({ 'verify-route': 'HEADER' }).verifyRoute).toBe('header');
   });
 
   it('accepts a URL without {color} when a test listener carries the pre-switch check, and any URL in status mode', () => {
@@ -1161,9 +1174,10 @@ describe('engine', () => {
       'scale-down-previous': 'true',
       'scale-down-delay': '5m',
       'expected-live-color': 'blue',
+      'verify-route': 'header',
     });
     expect(errors.map((e) => e.input).sort()).toEqual(
-      ['blue-service', 'blue-target-group-arn', 'expected-live-color', 'green-service', 'green-target-group-arn', 'listener-arn', 'listener-rule-arn', 'scale-down-delay', 'scale-down-previous', 'test-listener-arn', 'traffic-shift'].sort(),
+      ['blue-service', 'blue-target-group-arn', 'expected-live-color', 'green-service', 'green-target-group-arn', 'listener-arn', 'listener-rule-arn', 'scale-down-delay', 'scale-down-previous', 'test-listener-arn', 'traffic-shift', 'verify-route'].sort(),
     );
     expect(errors.find((e) => e.input === 'listener-arn')?.message).toContain("the service's own loadBalancers[].advancedConfiguration names its two target groups and listener rules");
     expect(errors.find((e) => e.input === 'traffic-shift')?.message).toContain('deploymentConfiguration.strategy decides');

@@ -5,6 +5,8 @@
 // policy grants must be used by some run (else the policy asks for more than the action needs).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { CreateRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { clientsFor } from '../sandbox/tests/clients.js';
 import type { Sandbox } from '../sandbox/index.js';
 import { createScenario, FAST_INPUTS, inputsFor, retire, startE2eSandbox } from './support/fixture.js';
 import { expectRun } from './support/metrics.js';
@@ -31,13 +33,35 @@ function readmeActions(): { deploy: Set<string>; status: Set<string>; builtIn: S
   return { deploy: actions(deploy), status: actions(status), builtIn: actions(builtIn) };
 }
 
+/** A verification rule of this pair that a killed run left behind (the next deploy and status read its tags). */
+async function leftoverRule(sc: Awaited<ReturnType<typeof createScenario>>, priority: number): Promise<void> {
+  await clientsFor(sandbox).elb.send(
+    new CreateRuleCommand({
+      ListenerArn: sc.listenerArn,
+      Priority: priority,
+      Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Blue-Green-Verify', Values: [`killed-${priority}`] } }],
+      Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200', MessageBody: 'left' } }],
+      Tags: [
+        { Key: 'ecs-blue-green-action:pair', Value: sc.parameterName },
+        { Key: 'ecs-blue-green-action:run', Value: `killed-${priority}` },
+        { Key: 'ecs-blue-green-action:expires', Value: '2026-01-01T00:00:00.000Z' },
+      ],
+    }),
+  );
+}
+
 describe('the README\'s IAM policy', () => {
   it('grants every call the action makes, and nothing it never calls', async () => {
     sandbox.setAlarm('e2e-iam-5xx', 'OK');
-    const sc = await createScenario(sandbox, 'e2e-iam', { withRule: true });
+    // Stickiness: the record's history is read. No test listener is used: the verification rule checks the
+    // idle colour through the production address (a host name, so the load balancer's DNS name is compared).
+    const sc = await createScenario(sandbox, 'e2e-iam', { withRule: true, stickinessSeconds: 60 });
+    const route = { 'verify-route': 'header', 'health-check-url': `${sc.prodUrl.replace('127.0.0.1', 'localhost')}/health` };
+    await leftoverRule(sc, 3);
     const since = Date.now();
     const v2 = sc.registerTaskDefinition({ version: 'v2' });
     const deployed = await runPlain(sandbox, inputsFor(sc, {
+      ...route,
       'task-definition': v2,
       // Rendering an image registers a new revision (ecs:RegisterTaskDefinition).
       'container-name': sc.containerName,
@@ -50,8 +74,9 @@ describe('the README\'s IAM policy', () => {
     expectRun(deployed, { conclusion: 'success', status: 'succeeded' });
     // A second deploy back to blue (scaled down by the first, so it is scaled up), then a manual rollback to it.
     const v3 = sc.registerTaskDefinition({ version: 'v3' });
-    expectRun(await runPlain(sandbox, inputsFor(sc, { 'task-definition': v3, 'listener-rule-arn': sc.ruleArn ?? '' })), { conclusion: 'success', status: 'succeeded' });
-    expectRun(await runPlain(sandbox, inputsFor(sc, { mode: 'rollback', 'listener-rule-arn': sc.ruleArn ?? '' })), { conclusion: 'success', status: 'succeeded' });
+    expectRun(await runPlain(sandbox, inputsFor(sc, { ...route, 'task-definition': v3, 'listener-rule-arn': sc.ruleArn ?? '' })), { conclusion: 'success', status: 'succeeded' });
+    expectRun(await runPlain(sandbox, inputsFor(sc, { ...route, mode: 'rollback', 'listener-rule-arn': sc.ruleArn ?? '' })), { conclusion: 'success', status: 'succeeded' });
+    await leftoverRule(sc, 4);
     const statusSince = Date.now();
     expectRun(await runPlain(sandbox, inputsFor(sc, { mode: 'status', 'listener-rule-arn': sc.ruleArn ?? '' })), { conclusion: 'success', status: 'no-op' });
 
@@ -60,9 +85,10 @@ describe('the README\'s IAM policy', () => {
     const all = called(since);
     expect([...all].filter((a) => !deploy.has(a)).sort()).toEqual([]);
     // Granted but not called here: iam:PassRole is no API call (ECS checks it when a task definition names
-    // roles), and ecs:StopTask stops a migration task only when it overruns wait-timeout or the job is
-    // cancelled (flow-migration.test.ts and run-task-fidelity.test.ts cover that call).
-    expect([...deploy].filter((a) => !all.has(a) && a !== 'iam:PassRole' && a !== 'ecs:StopTask').sort()).toEqual([]);
+    // roles), elasticloadbalancing:AddTags neither (ELBv2 checks it when CreateRule carries Tags), and
+    // ecs:StopTask stops a migration task only when it overruns wait-timeout or the job is cancelled
+    // (flow-migration.test.ts and run-task-fidelity.test.ts cover that call).
+    expect([...deploy].filter((a) => !all.has(a) && !['iam:PassRole', 'elasticloadbalancing:AddTags', 'ecs:StopTask'].includes(a)).sort()).toEqual([]);
     const statusCalls = called(statusSince);
     expect([...statusCalls].filter((a) => !status.has(a)).sort()).toEqual([]);
     expect([...status].filter((a) => !statusCalls.has(a)).sort()).toEqual([]);

@@ -47,7 +47,7 @@ describe('refused before anything changes', () => {
 
   it.each([
     // Reproduced against dist/: accepted, it probed what production serves (the live colour) and passed any release.
-    ['a health-check-url that can only reach the live colour', { 'health-check-url': 'http://127.0.0.1:9/health', 'test-listener-arn': '' }, 'health-check-url', "Put {color} in it"],
+    ['a health-check-url that can only reach the live colour', { 'health-check-url': 'http://127.0.0.1:9/health', 'test-listener-arn': '', 'verify-route': 'forward' }, 'health-check-url', "Put {color} in it"],
     // 30 seconds here, 30 minutes to users of the official action's wait-for-minutes.
     ['a bare number for a duration', { 'wait-timeout': '30' }, 'wait-timeout', 'write 30s for seconds or 30m for minutes'],
   ])('%s: an input error that names the input and the fix, before any AWS call', async (_what, overrides, input, fix) => {

@@ -64,3 +64,12 @@ export function formatDurationInput(ms: number): string {
   ];
   return parts.join('');
 }
+
+/** A duration longer than 0; `meaning` says what it bounds, in the error. */
+export function positiveDuration(meaning: string): (input: string, value: string) => number {
+  return (input, value) => {
+    const ms = parseDuration(input, value);
+    if (ms <= 0) throw new InputError(input, value, `a duration longer than 0 (${meaning})`);
+    return ms;
+  };
+}

@@ -95,3 +95,8 @@ export class CommandFailed extends Error {
 export class PreparedStateChanged extends Error {
   override name = 'PreparedStateChanged';
 }
+
+/** The verification route (a rule on the production listener) cannot be created: no free priority, the rule quota, no permission. */
+export class RouteUnavailable extends Error {
+  override name = 'RouteUnavailable';
+}

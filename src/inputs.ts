@@ -1,7 +1,7 @@
 // Every input, validated up front into one typed Config before anything touches AWS. All bad inputs
 // are reported together, so a user fixes their workflow in one pass.
 import * as core from '@actions/core';
-import { parseDuration } from './duration.js';
+import { parseDuration, positiveDuration } from './duration.js';
 import { InputError } from './errors.js';
 import {
   parseAlarmNames,
@@ -21,13 +21,15 @@ import { targetGroupName } from './report/summary.js';
 import { credentialValues } from './inputs/credentials.js';
 import { parseCount, parseExpectedBody, parseExpectedStatus, parseHeaders, parseHealthCheckUrl } from './inputs/health.js';
 import { readRunIdentity } from './inputs/run-identity.js';
-import { parseColour, parseEngine, parseMode, parseSwitch } from './inputs/scalars.js';
+import { readCommands } from './inputs/commands.js';
+import { refuseColourPlaceholder, refuseFor, refuseForBuiltIn } from './inputs/engine-inputs.js';
+import { readGitHubDeployment } from './inputs/github.js';
+import { parseColour, parseEngine, parseMode, parseSwitch, parseVerifyRoute } from './inputs/scalars.js';
 import { parseTaskDefinitionArn, parseTaskDefinitionSource, taskDefinitionArnRegion } from './inputs/task-definition.js';
 import { parseTrafficShift } from './inputs/traffic-shift.js';
-import type { Config, GitHubDeploymentConfig, HealthCheckConfig, Mode, TeamCommands } from './types.js';
+import type { Config, HealthCheckConfig, Mode } from './types.js';
 
 export { INPUT_DEFAULTS, REQUIRED_INPUTS, type InputName } from './inputs/contract.js';
-import { INPUT_DEFAULTS } from './inputs/contract.js';
 export { loadTaskDefinitionFile, renderImage } from './inputs/task-definition.js';
 
 const MAX_THRESHOLD = 100;
@@ -115,8 +117,10 @@ export function readConfig(
   }
 
   const health = readHealth(inputs);
+  // engine: ecs checks the new revision through the service's own test listener rule.
+  const verifyRoute = builtIn ? refuseFor(inputs, 'ecs', 'verify-route', 'auto' as const) : inputs.read('verify-route', parseVerifyRoute);
   if (builtIn) refuseColourPlaceholder(inputs);
-  else checkProbeSeesTarget(inputs, mode, health?.url, testListener);
+  else checkProbeSeesTarget(inputs, mode, health?.url, testListener, verifyRoute);
   const trafficShift = inputs.read('traffic-shift', parseTrafficShift);
   const bakeTimeMs = inputs.read('bake-time', parseDuration);
   const alarms = inputs.read('cloudwatch-alarms', parseAlarmNames);
@@ -158,6 +162,7 @@ export function readConfig(
     listenerArn: builtIn ? '' : checked(listener).arn,
     ...(listenerRule ? { listenerRuleArn: listenerRule.arn } : {}),
     ...(testListener ? { testListenerArn: testListener.arn } : {}),
+    verifyRoute: checked(verifyRoute),
     stateParameter: builtIn ? (stateParameter ?? '') : checked(stateParameter),
     taskDefinition: checked(taskDefinition),
     ...(containerName !== undefined ? { containerName } : {}),
@@ -201,13 +206,6 @@ function readRegion(inputs: InputReader, env: NodeJS.ProcessEnv): string | undef
   return inputs.attempt(() => parseRegion('aws-region', value));
 }
 
-function positiveDuration(meaning: string): Parse<number> {
-  return (input, value) => {
-    const ms = parseDuration(input, value);
-    if (ms <= 0) throw new InputError(input, value, `a duration longer than 0 (${meaning})`);
-    return ms;
-  };
-}
 
 /**
  * `mode: promote` switches to exactly what `mode: prepare` deployed: it needs that task definition's ARN,
@@ -229,113 +227,6 @@ function readPromoteInputs(inputs: InputReader, mode: Mode | undefined): string 
     inputs.report(new InputError('expected-task-definition-arn', expected, 'to be set only with mode: promote (it names what mode: prepare deployed)'));
   }
   return expected;
-}
-
-/** GitHub deployment records: opt-in, with the environment they are for and a token that may write them. */
-function readGitHubDeployment(inputs: InputReader): GitHubDeploymentConfig | undefined {
-  const enabled = inputs.read('github-deployment', parseSwitch);
-  const environment = inputs.optional('environment', (input, value) => {
-    if (value.length > 255) throw new InputError(input, `${value.slice(0, 40)}…`, 'a GitHub environment name of at most 255 characters');
-    return value;
-  });
-  const environmentUrl = inputs.optional('environment-url', parseEnvironmentUrl);
-  // The runner fills the default with the job's token; outside a runner the expression stays unevaluated.
-  const raw = inputs.raw('github-token');
-  const token = raw.includes('${{') ? '' : raw;
-  if (token) core.setSecret(token);
-  if (!enabled) return undefined;
-  if (!environment) inputs.report(new InputError('environment', '', 'the GitHub environment the deployments are recorded for (e.g. production), because github-deployment is true'));
-  if (!token) inputs.report(new InputError('github-token', '', 'a token with deployments: write (the default is the job\'s GITHUB_TOKEN: give the job `permissions: deployments: write`)'));
-  if (!environment || !token) return undefined;
-  return { token, environment, ...(environmentUrl ? { environmentUrl } : {}) };
-}
-
-function parseEnvironmentUrl(input: InputName, value: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new InputError(input, value, 'an http(s) URL such as https://shop.example.com/ (GitHub shows it as "View deployment")');
-  return value;
-}
-
-/**
- * `pre-deploy-task-command`: a JSON array is the container's command as is (`["npm","run","migrate"]`, for
- * images without a shell); anything else runs in the image's shell, `sh -c '<text>'`.
- */
-function parseTaskCommand(input: InputName, value: string): string[] {
-  if (!value.startsWith('[')) return ['sh', '-c', value];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    parsed = undefined;
-  }
-  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((p) => typeof p === 'string')) {
-    throw new InputError(input, value, 'a JSON array of strings such as ["npm", "run", "migrate"], or a shell command line (run with sh -c)');
-  }
-  return parsed as string[];
-}
-
-const NOT_WITH: Record<'pair' | 'traffic' | 'ecs', string> = {
-  pair: 'no value with engine: pair (the default): it deploys to blue-service and green-service; `service` is for engine: ecs',
-  traffic: 'no value with engine: traffic: the target groups are filled by something else, so there is no ECS service, task definition or image for the action to touch',
-  ecs: "no value with engine: ecs: the service's own loadBalancers[].advancedConfiguration names its two target groups and listener rules, and ECS moves the weights (give cluster and service instead)",
-};
-
-/** Refuses an input the engine has no use for (it would be ignored); returns `fallback`. */
-function refuseFor<T>(inputs: InputReader, engine: 'pair' | 'traffic' | 'ecs' | undefined, name: InputName, fallback?: T): T | undefined {
-  const value = inputs.raw(name);
-  if (value !== INPUT_DEFAULTS[name]) inputs.report(new InputError(name, value, NOT_WITH[engine ?? 'pair']));
-  return fallback;
-}
-
-/** engine: ecs: ECS's own strategy moves traffic and scales the old revision down, and there are no colours. */
-function refuseForBuiltIn(inputs: InputReader, mode: Mode | undefined): void {
-  const refusals: [InputName, string][] = [
-    ['traffic-shift', "the service's deploymentConfiguration.strategy decides with engine: ecs (BLUE_GREEN, or CANARY/LINEAR with canaryConfiguration/linearConfiguration): leave traffic-shift out"],
-    ['scale-down-previous', 'ECS always scales the previous revision down at CLEAN_UP with engine: ecs: leave scale-down-previous out'],
-    ['scale-down-delay', "ECS's bakeTimeInMinutes decides with engine: ecs: leave scale-down-delay out"],
-    // (with other modes it is refused anyway: it guards mode: rollback only)
-    ...(mode === 'rollback' ? ([['expected-live-color', 'no value with engine: ecs: there are no fixed colours (ECS alternates the target groups)']] as [InputName, string][]) : []),
-  ];
-  for (const [name, why] of refusals) {
-    if (inputs.raw(name) !== INPUT_DEFAULTS[name]) inputs.report(new InputError(name, inputs.raw(name), why));
-  }
-  if (mode === 'prepare' || mode === 'promote') {
-    inputs.report(new InputError('mode', mode, "deploy, rollback or status with engine: ecs: its PAUSE hook at POST_TEST_TRAFFIC_SHIFT is where the new revision waits to be checked, and mode: deploy gates it there"));
-  }
-}
-
-/** engine: ecs: during the gate the test listener rule forwards only to the new revision, so the URLs need no colour. */
-function refuseColourPlaceholder(inputs: InputReader): void {
-  for (const name of ['health-check-url', 'post-switch-health-check-url'] as const) {
-    const value = inputs.raw(name);
-    if (value.includes('{color}')) {
-      inputs.report(new InputError(name, value, `no {color} with engine: ecs: ${name === 'health-check-url' ? "give the address of the service's test listener rule, which forwards only to the new revision while it is checked" : 'give the production address, watched once production traffic moves'}`));
-    }
-  }
-}
-
-function readCommands(inputs: InputReader): TeamCommands | undefined {
-  const timeoutMs = inputs.read('command-timeout', positiveDuration('the longest time one of the commands may run'));
-  if (timeoutMs === undefined) return undefined;
-  const command = (name: InputName) => inputs.optional(name, (_, value) => value);
-  const preDeploy = command('pre-deploy-command');
-  const smokeTest = command('smoke-test-command');
-  const postDeploy = command('post-deploy-command');
-  const rollback = command('rollback-command');
-  const preDeployTask = inputs.optional('pre-deploy-task-command', parseTaskCommand);
-  return {
-    ...(preDeploy ? { preDeploy } : {}),
-    ...(preDeployTask ? { preDeployTask } : {}),
-    ...(smokeTest ? { smokeTest } : {}),
-    ...(postDeploy ? { postDeploy } : {}),
-    ...(rollback ? { rollback } : {}),
-    timeoutMs,
-  };
 }
 
 function readHealth(inputs: InputReader): HealthCheckConfig | undefined {

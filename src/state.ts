@@ -23,6 +23,11 @@ export enum StateKey {
   GitHubDeployment = 'github-deployment',
   /** engine: ecs: the service deployment main started, JSON {cluster, service, startedAfter, arn?}; post rolls back one left in flight. */
   ServiceDeployment = 'service-deployment',
+  /**
+   * The verification rule main creates on the production listener, JSON {listenerArn, runId, pair, ruleArn?}:
+   * saved before CreateRule (a lost reply leaves a rule post finds by its tags), cleared once it is deleted.
+   */
+  VerifyRoute = 'verify-route',
 }
 
 /**
@@ -41,6 +46,14 @@ export interface PostContext {
   rollbackCommand?: { script: string; timeoutMs: number; healthCheckUrl?: string };
   /** engine: ecs: post rolls back the service deployment main left in flight (no listener of its own). */
   builtIn?: { cluster: string; service: string };
+}
+
+export interface RouteRecord {
+  listenerArn: string;
+  runId: string;
+  /** The state parameter: the pair the rule belongs to (its tag). */
+  stateParameter: string;
+  ruleArn?: string;
 }
 
 export interface LockRecord {

@@ -17,6 +17,14 @@ export type Mode = 'deploy' | 'prepare' | 'promote' | 'rollback' | 'status';
  */
 export type Engine = 'pair' | 'traffic' | 'ecs';
 
+/**
+ * How the idle colour is checked before it takes traffic, without a per-colour address: `auto` (the test
+ * listener when there is one, else `header`), `header` (a rule on the production listener that forwards to
+ * the idle colour only for requests carrying the run's secret header), `forward` (the idle colour joins the
+ * production forward at weight 0 so the ALB health-checks it).
+ */
+export type VerifyRouteInput = 'auto' | 'header' | 'forward';
+
 /** How traffic moves from the live colour to the new one. Percent is what the new colour gets per step. */
 export type TrafficShift =
   | { kind: 'all-at-once' }
@@ -86,6 +94,7 @@ export interface Config {
   listenerArn: string;
   listenerRuleArn?: string;
   testListenerArn?: string;
+  verifyRoute: VerifyRouteInput;
   stateParameter: string;
   taskDefinition: TaskDefinitionSource;
   containerName?: string;

@@ -17,6 +17,7 @@ export const modules = {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9373);
 // Runs one of the team's commands (`smoke-test-command`, …) as a `run:` step would: `bash -eo pipefail`
 // in the workspace, its output streamed into the log, bounded by a timeout, and stopped — the whole
 // process tree — when the job is cancelled. Loaded only when a command is configured.
@@ -26,6 +27,7 @@ export const modules = {
 // control on (`set -m`), which puts the command in a process group of its own and writes that group's
 // id to a file: a timeout or a cancellation signals the group, which reaches every process the command
 // started (a test runner's browsers, a migration's workers), not just the shell.
+
 
 
 
@@ -67,10 +69,11 @@ async function runCommand(run) {
         const grace = setTimeout(() => signalGroup(group, 'SIGKILL'), graceMs);
         grace.unref();
     };
-    const timer = setTimeout(() => {
+    const timeout = new AbortController();
+    void (run.clock ?? _clock_js__WEBPACK_IMPORTED_MODULE_5__/* .systemClock */ .m).sleep(run.timeoutMs, timeout.signal).then(() => {
         timedOut = true;
         void stopGroup(run.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
-    }, run.timeoutMs);
+    }, () => undefined);
     const onAbort = () => {
         cancelled = true;
         void stopGroup(Math.min(CANCEL_KILL_GRACE_MS, run.killGraceMs ?? CANCEL_KILL_GRACE_MS));
@@ -96,7 +99,7 @@ async function runCommand(run) {
     }
     finally {
         finished = true;
-        clearTimeout(timer);
+        timeout.abort();
         run.signal?.removeEventListener('abort', onAbort);
         await Promise.all([(0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(scriptFile, { force: true }), (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(groupFile, { force: true })]);
     }

@@ -1,10 +1,10 @@
 // The fault matrix: every AWS operation the action calls × {throttling, 5xx, a hang past the client's
 // timeout, a dropped reply} at its first call; the rollback's own writes under the same four; faults
-// that persist through every retry of main; and SIGINT, or SIGKILL followed by post, at every phase
-// boundary. Each cell runs the built action against a pair of its own and ends with the same questions:
+// that persist through every retry of main; SIGINT, or SIGKILL followed by post, at every phase
+// boundary; and the verification rule's own calls and boundaries, on a pair without a test listener. Each cell runs the built action against a pair of its own and ends with the same questions:
 // is the forward sending 100 % to one colour whose targets are healthy, does the record match it, is
 // the lock gone, do the outputs and the exit status tell the truth, did a failed run annotate an error,
-// did post exit 0.
+// did post exit 0, is no verification rule left on the listener.
 import type { BlueGreenScenario, FaultSpec, RequestLogEntry, Sandbox } from '../../sandbox/index.js';
 import { runAction, type ActionRun } from '../../sandbox/harness/runner.js';
 import { ACTION_DIR, createScenario, inputsFor, retire } from './fixture.js';
@@ -40,18 +40,30 @@ export type FaultName = keyof typeof FAULTS;
 export const BOUNDARIES = ['lock', 'discover', 'deploy', 'verify', 'shift 25%', 'shift 100%', 'bake', 'finalize'] as const;
 export type Boundary = (typeof BOUNDARIES)[number];
 
+/**
+ * The verification rule's calls (verify-route: header, no test listener): its creation, its switch from the
+ * token answer to the forward to green (the first ModifyRule of such a run), and its deletion after the switch.
+ */
+export const ROUTE_OPERATIONS = ['CreateRule', 'ModifyRule', 'DeleteRule'] as const;
+export const ROUTE_BOUNDARIES = ['rule created', 'rule forwards', 'rule deleted'] as const;
+export type RouteBoundary = (typeof ROUTE_BOUNDARIES)[number];
+
 export type Cell =
   | { group: 'first call'; operation: string; fault: FaultName }
   | { group: 'rollback'; operation: 'ModifyRule' | 'PutParameter' | 'DeleteParameter'; fault: FaultName }
   | { group: 'persistent'; operation: string; during: 'deploy' | 'rollback' }
-  | { group: 'SIGINT' | 'SIGKILL'; at: Boundary };
+  | { group: 'SIGINT' | 'SIGKILL'; at: Boundary }
+  | { group: 'route'; operation: (typeof ROUTE_OPERATIONS)[number]; fault: FaultName }
+  | { group: 'route SIGINT' | 'route SIGKILL'; at: RouteBoundary };
 
 export const cellName = (c: Cell): string =>
-  c.group === 'first call' || c.group === 'rollback'
+  c.group === 'first call' || c.group === 'rollback' || c.group === 'route'
     ? `${c.operation} × ${c.fault} @ ${c.group}`
     : c.group === 'persistent'
       ? `${c.operation} × 5xx persisting @ ${c.during}`
       : `${c.group} @ ${c.at}`;
+
+const usesRoute = (c: Cell): boolean => c.group === 'route' || c.group === 'route SIGINT' || c.group === 'route SIGKILL';
 
 export function allCells(): Cell[] {
   const faults = Object.keys(FAULTS) as FaultName[];
@@ -61,6 +73,8 @@ export function allCells(): Cell[] {
     ...['PutParameter', 'DescribeServices', 'DescribeTargetHealth', 'ModifyRule', 'DeleteParameter'].map((operation) => ({ group: 'persistent' as const, operation, during: 'deploy' as const })),
     { group: 'persistent', operation: 'ModifyRule', during: 'rollback' },
     ...BOUNDARIES.flatMap((at) => [{ group: 'SIGINT' as const, at }, { group: 'SIGKILL' as const, at }]),
+    ...ROUTE_OPERATIONS.flatMap((operation) => faults.map((fault) => ({ group: 'route' as const, operation, fault }))),
+    ...ROUTE_BOUNDARIES.flatMap((at) => [{ group: 'route SIGINT' as const, at }, { group: 'route SIGKILL' as const, at }]),
   ];
 }
 
@@ -84,9 +98,12 @@ const degrades = (c: Cell): boolean => c.group === 'rollback' || (c.group === 'p
 
 export async function runCell(sandbox: Sandbox, cell: Cell, name: string): Promise<CellResult> {
   sandbox.setAlarm(ALARM, 'OK');
-  const sc = await createScenario(sandbox, name, { withRule: true, healthCheckGracePeriodSeconds: 60 });
+  // The route's cells have no test listener: the idle colour is checked through the verification rule, with
+  // the production address as the health URL (proven to reach the rule first).
+  const sc = await createScenario(sandbox, name, { withRule: true, healthCheckGracePeriodSeconds: 60, ...(usesRoute(cell) ? { withTestListener: false } : {}) });
   const v2 = sc.registerTaskDefinition({ version: 'v2', behaviour: degrades(cell) ? 'degrade-after-traffic:1' : 'healthy' });
   const inputs = inputsFor(sc, {
+    ...(usesRoute(cell) ? { 'health-check-url': `${sc.prodUrl}/health` } : {}),
     'task-definition': v2,
     'container-name': sc.containerName,
     image: `sandbox/${sc.taskDefinitionFamily}:v2-rendered`,
@@ -109,6 +126,7 @@ export async function runCell(sandbox: Sandbox, cell: Cell, name: string): Promi
       // A persisting fault is an outage during main: it ends before post runs.
       betweenSteps: () => sandbox.clearFaults(),
       ...(cell.group === 'SIGINT' || cell.group === 'SIGKILL' ? { cancelAfterMs: () => boundary(sandbox, sc, cell.at), killMain: cell.group === 'SIGKILL' } : {}),
+      ...(cell.group === 'route SIGINT' || cell.group === 'route SIGKILL' ? { cancelAfterMs: () => routeBoundary(sandbox, sc, cell.at), killMain: cell.group === 'route SIGKILL' } : {}),
     });
   } finally {
     disarm();
@@ -122,7 +140,7 @@ export async function runCell(sandbox: Sandbox, cell: Cell, name: string): Promi
 
 /** Injects the cell's fault at the right call; returns what undoes the arming. */
 function arm(sandbox: Sandbox, sc: BlueGreenScenario, cell: Cell): () => void {
-  if (cell.group === 'first call') {
+  if (cell.group === 'first call' || cell.group === 'route') {
     sandbox.injectFault({ ...FAULTS[cell.fault], operation: cell.operation, times: 1 });
     return () => undefined;
   }
@@ -165,6 +183,23 @@ function boundary(sandbox: Sandbox, sc: BlueGreenScenario, at: Boundary): Promis
   return steps[at]().then(() => undefined);
 }
 
+/** Resolves when main has just passed a boundary of the verification rule's life. */
+function routeBoundary(sandbox: Sandbox, sc: BlueGreenScenario, at: RouteBoundary): Promise<void> {
+  const within = 60_000;
+  const request = (operation: string) => nextEvent<RequestLogEntry>(sandbox, 'request', (e) => e.operation === operation && e.status === 200, within, operation);
+  const forwards = () =>
+    nextEvent<{ ruleArn: string }>(sandbox, 'ruleModified', (e) => verificationRules(sandbox, sc).includes(e.ruleArn) && colourOf(sc, sandbox.forwardWeights(e.ruleArn)) === 'green', within, 'the rule forwarding to green');
+  const steps: Record<RouteBoundary, () => Promise<unknown>> = { 'rule created': () => request('CreateRule'), 'rule forwards': forwards, 'rule deleted': () => request('DeleteRule') };
+  return steps[at]().then(() => undefined);
+}
+
+/** The verification rules on the production listener now: rules whose conditions carry the run's header. */
+function verificationRules(sandbox: Sandbox, sc: BlueGreenScenario): string[] {
+  return (sandbox.world.elb.listener(sc.listenerArn)?.rules ?? [])
+    .filter((r) => r.conditions.some((c) => c.Field === 'http-header' && (c.HttpHeaderConfig as { HttpHeaderName?: string } | undefined)?.HttpHeaderName === 'X-Blue-Green-Verify'))
+    .map((r) => r.arn);
+}
+
 function judge(sandbox: Sandbox, sc: BlueGreenScenario, cell: Cell, run: ActionRun, name: string, wallMs: number): CellResult {
   const violations: string[] = [];
   const expect = (ok: boolean, what: string) => {
@@ -181,9 +216,11 @@ function judge(sandbox: Sandbox, sc: BlueGreenScenario, cell: Cell, run: ActionR
   if (live === 'blue' || live === 'green') expect(healthyTargets(sandbox, sc, live) > 0, `${live} has no healthy targets`);
   expect(record === live, `record ${record} ≠ forward ${live}`);
   expect(lock === 'gone', 'the lock was left');
+  const rules = verificationRules(sandbox, sc);
+  expect(rules.length === 0, `verification rule left: ${rules.join(', ')}`);
   expect(run.post === undefined || run.post.outcome === 'success', `post exited ${run.post?.exitCode ?? '?'}`);
 
-  const killed = cell.group === 'SIGKILL';
+  const killed = cell.group === 'SIGKILL' || cell.group === 'route SIGKILL';
   if (!killed) {
     expect(!postAnnotations.some((a) => a.title?.startsWith('Main did not finish')), `post says main did not finish: ${postAnnotations.map((a) => a.title).join('; ')}`);
     const status = out.status ?? '';
@@ -192,7 +229,7 @@ function judge(sandbox: Sandbox, sc: BlueGreenScenario, cell: Cell, run: ActionR
     if (status === 'succeeded') expect(live === 'green' && out['rolled-back'] === 'false', 'succeeded but not live on green');
     if (status === 'rolled-back') expect(out['live-color'] === 'blue' && out['rolled-back'] === 'true', 'rolled-back but not back on blue');
     if (status === 'failed') expect(out['rolled-back'] === 'false' || out['live-color'] === 'blue', 'failed, rolled-back true, yet not on blue');
-    const expectedConclusion = cell.group === 'SIGINT' ? 'cancelled' : status === 'succeeded' ? 'success' : 'failure';
+    const expectedConclusion = cell.group === 'SIGINT' || cell.group === 'route SIGINT' ? 'cancelled' : status === 'succeeded' ? 'success' : 'failure';
     expect(run.conclusion === expectedConclusion, `conclusion ${run.conclusion} for status ${status}`);
   }
   if (run.conclusion === 'failure') expect(run.annotations.some((a) => a.level === 'error'), 'a failed run without an error annotation');

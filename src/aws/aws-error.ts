@@ -148,3 +148,15 @@ export function explainAwsError(error: unknown, service: string): unknown {
   }
   return error;
 }
+
+/** ELBv2 refused a new rule for a reason a person can act on: the priority was taken, or the load balancer's rule quota is reached. */
+export class RuleRefused extends Error {
+  override name = 'RuleRefused';
+  constructor(
+    readonly reason: 'priority-in-use' | 'too-many-rules' | 'invalid',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

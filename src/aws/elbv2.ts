@@ -14,6 +14,7 @@ import type { ClientConfig } from './client-config.js';
 import type { TrafficTarget } from '../types.js';
 import { toWritableActions } from './action-shape.js';
 import { AwsResourceNotFound, isAwsError, rethrowNotFound, tagOperations } from './aws-error.js';
+import { ruleOperations } from './elbv2-rules.js';
 import type { ElbPort, TargetHealth } from './ports.js';
 
 const LISTENER_NOT_FOUND = ['ListenerNotFoundException', 'ListenerNotFound'];
@@ -42,6 +43,7 @@ export function createElbPort(client: ElasticLoadBalancingV2Client): ElbPort {
   }
 
   return {
+    ...ruleOperations(client),
     readActions: (target: TrafficTarget) => (target.kind === 'listener' ? listenerActions(target.arn) : ruleActions(target.arn)),
 
     async writeActions(target: TrafficTarget, actions: Action[]): Promise<void> {

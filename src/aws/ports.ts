@@ -1,7 +1,7 @@
 // What the flow needs from AWS, one port per service. The adapters beside this file implement them
 // over the SDK v3 clients; the flow's tests implement them in memory. Keeping the flow behind these
 // ports is what lets it be tested with fake timers and run unchanged against the sandbox.
-import type { Action, TargetHealthStateEnum } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Action, RuleCondition, TargetHealthStateEnum } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { RegisterTaskDefinitionCommandInput, Service, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { TrafficTarget } from '../types.js';
 
@@ -83,6 +83,33 @@ export interface TargetHealth {
   description?: string;
 }
 
+/** One rule of a listener, as DescribeRules returns it. */
+export interface ListenerRule {
+  arn: string;
+  /** `1`..`50000`, or `default`. */
+  priority: string;
+  isDefault: boolean;
+  conditions: RuleCondition[];
+  actions: Action[];
+}
+
+/** A rule to create: CreateRule's input. */
+export interface NewRule {
+  listenerArn: string;
+  priority: number;
+  conditions: RuleCondition[];
+  actions: Action[];
+  tags: Record<string, string>;
+}
+
+/** Where a listener answers: its port and protocol, and its load balancer's DNS name. */
+export interface ListenerAddress {
+  port?: number;
+  protocol?: string;
+  loadBalancerArn: string;
+  dnsName?: string;
+}
+
 export interface ElbPort {
   /** The listener's default actions or the rule's actions, exactly as AWS returned them. */
   readActions(target: TrafficTarget): Promise<Action[]>;
@@ -91,6 +118,16 @@ export interface ElbPort {
   describeTargetHealth(targetGroupArn: string): Promise<TargetHealth[]>;
   /** Throws a clear error when the listener does not exist. Used to validate before changing anything. */
   assertListenerExists(listenerArn: string): Promise<void>;
+  /** Every rule of the listener, the default one included, in priority order (DescribeRules, all pages). */
+  listenerRules(listenerArn: string): Promise<ListenerRule[]>;
+  /** CreateRule; returns the new rule's ARN. Throws RulePriorityTaken / RuleQuotaReached for those refusals. */
+  createRule(rule: NewRule): Promise<string>;
+  /** DeleteRule; false when the rule did not exist (already deleted). */
+  deleteRule(ruleArn: string): Promise<boolean>;
+  /** DescribeTags of rules (up to 20 per call, batched here); a rule that no longer exists is left out. */
+  ruleTags(ruleArns: string[]): Promise<Record<string, Record<string, string>>>;
+  /** DescribeListeners + DescribeLoadBalancers: where the listener answers. */
+  listenerAddress(listenerArn: string): Promise<ListenerAddress>;
 }
 
 export interface ParameterValue {
@@ -100,9 +137,20 @@ export interface ParameterValue {
   lastModified?: string;
 }
 
+/** One version of a parameter, as GetParameterHistory returns it. */
+export interface ParameterVersion {
+  version: number;
+  value: string;
+  /** ISO time the version was written. */
+  modifiedAt: string;
+  description?: string;
+}
+
 export interface SsmPort {
   /** undefined when the parameter does not exist. */
   get(name: string): Promise<ParameterValue | undefined>;
+  /** Every version SSM keeps (the last 100), oldest first (GetParameterHistory, all pages); undefined when the parameter does not exist. */
+  history(name: string): Promise<ParameterVersion[] | undefined>;
   /** Overwrites (or creates) a String parameter. */
   put(name: string, value: string, description?: string): Promise<void>;
   /** Creates without overwrite. Returns false when the parameter already exists. */

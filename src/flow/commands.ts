@@ -26,6 +26,8 @@ export interface CommandContext {
   target?: Colour;
   /** The health-check URL of the target colour, `{color}` substituted; empty when none is configured. */
   targetUrl?: string;
+  /** `X-Blue-Green-Verify: <token>` while the verification rule forwards to the target colour (the token is masked). */
+  targetHeader?: string;
   taskDefinitionArn?: string;
   rollbackReason?: string;
 }
@@ -49,6 +51,7 @@ export function commandEnvironment(point: CommandPoint, ctx: CommandContext, env
     BLUE_GREEN_LIVE_COLOR: ctx.live ?? '',
     BLUE_GREEN_TARGET_COLOR: ctx.target ?? '',
     BLUE_GREEN_TARGET_URL: ctx.targetUrl ?? '',
+    BLUE_GREEN_TARGET_HEADER: ctx.targetHeader ?? '',
     BLUE_GREEN_TASK_DEFINITION_ARN: ctx.taskDefinitionArn ?? '',
     ...(point === 'rollback' ? { BLUE_GREEN_ROLLBACK_REASON: ctx.rollbackReason ?? '' } : {}),
   };

@@ -19,6 +19,8 @@ import { splitFor, writeActions } from './shift.js';
 import { allTrafficTo, stickinessOf } from './stickiness.js';
 import { pointTestListener } from './test-listener.js';
 import { verifyColour } from './verify.js';
+import { openRoute, type VerifyRoute } from './verify-route.js';
+import { writeRecord } from './record.js';
 
 export async function manualRollback(config: Config, deps: FlowDeps): Promise<FlowResult> {
   const { ports, clock, state, timeline } = deps;
@@ -27,6 +29,7 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
   await timeline.run('Check the pair', () => checkPair(ports, config));
   const lock = await holdLock(config, deps, notes.notes);
   let forward: ProductionForward | undefined;
+  let route: VerifyRoute | undefined;
   let from: Colour | undefined;
   let recorded: string | undefined;
   let wasSplit = false;
@@ -88,13 +91,22 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
       what: `${target} was being checked`,
     });
     forward = production;
+    // The colour rolled back to is checked like an idle colour: through the verification rule, the test
+    // listener, or (verify-route: forward) the production forward at its current weight.
+    route = await openRoute({ config, deps, notes }, undefined);
+    const checkedRoute = route;
     state.save(StateKey.Phase, 'verifying');
     await timeline.run(`Verify ${target}`, async () => {
-      await verifyColour(config, deps, target, {
+      await checkedRoute.forwardTo(target, production);
+      await verifyColour(config, { ...deps, probe: checkedRoute.probe }, target, {
         minHealthy: 1,
-        onUnused: async () => {
-          await production.apply(splitFor(target, found.split[target]));
-        },
+        ...(checkedRoute.kind === 'header'
+          ? {}
+          : {
+              onUnused: async () => {
+                await production.apply(splitFor(target, found.split[target]));
+              },
+            }),
       });
       await ensureCapacity(config, deps, target, source);
     });
@@ -105,7 +117,9 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
       // With target-group stickiness on, clients bound to the colour we leave would stay there whatever
       // the weights: the forward lists only the colour we roll back to, so they move at once.
       production.current = await writeActions(ports.elb, found.target, allTrafficTo(production.current, config.targetGroups, target), config.targetGroups);
-      await ports.ssm.put(config.stateParameter, target, 'Live colour of the blue-green pair');
+      // From a split listener the record keeps its value: its description says traffic came back from the other colour.
+      await writeRecord(ports.ssm, config.stateParameter, target, wasSplit ? source : undefined);
+      await checkedRoute.close();
     });
     state.save(StateKey.Phase, 'settled');
     const switchedAt = new Date(clock.now()).toISOString();
@@ -154,6 +168,7 @@ export async function manualRollback(config: Config, deps: FlowDeps): Promise<Fl
       errorTitle: `Manual rollback failed${live ? `; traffic stays as it was (${live})` : ''}`,
     };
   } finally {
+    await route?.close();
     await letGoOfLock(lock, deps);
   }
 }

@@ -7,6 +7,7 @@ import type { RestorePorts } from '../aws/ports.js';
 import { errorMessage } from '../errors.js';
 import { savedColour, savedPhase, savedSnapshot, StateKey, type StateStore } from '../state.js';
 import { releaseSavedLock } from './lock.js';
+import { removeSavedRoute } from './route-leftovers.js';
 import type { TrafficTarget } from '../types.js';
 import { describeWhere, restoreSnapshot, whereTrafficIs, type RestoreConfig } from './restore.js';
 
@@ -86,6 +87,7 @@ export async function post(config: PostConfig, ports: RestorePorts, state: State
     core.info(`Main ended in phase '${phase}': traffic needs no restoring.`);
   }
 
+  await removeSavedRoute(ports.elb, state);
   await releaseSavedLock(ports.ssm, state);
   return result;
 }

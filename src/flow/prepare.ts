@@ -6,7 +6,8 @@ import * as core from '@actions/core';
 import { StateKey } from '../state.js';
 import type { Config } from '../types.js';
 import type { FlowDeps, FlowResult } from './context.js';
-import { lockedRun, readyIdle } from './deploy.js';
+import { lockedRun } from './deploy-run.js';
+import { readyIdle } from './deploy.js';
 
 export async function prepare(config: Config, deps: FlowDeps): Promise<FlowResult> {
   return lockedRun(config, deps, async (run) => {

@@ -7,10 +7,10 @@ import { PreparedStateChanged } from '../errors.js';
 import { formatDurationInput } from '../duration.js';
 import type { Config } from '../types.js';
 import type { FlowDeps, FlowResult } from './context.js';
-import { discoverPair, dryRunResult, lockedRun, switchTraffic, verifyIdle, type DiscoveredPair } from './deploy.js';
-import { ProductionForward } from './forward.js';
+import { discoverPair, dryRunResult, lockedRun, type DiscoveredPair } from './deploy-run.js';
+import { beforeIdleChanges, planSticky, releaseIdle, verifyIdle } from './deploy.js';
 import { shiftSteps } from './shift.js';
-import { planIdleRelease } from './stickiness.js';
+import { switchTraffic } from './switch.js';
 
 export async function promote(config: Config, deps: FlowDeps): Promise<FlowResult> {
   return lockedRun(config, deps, async (run) => {
@@ -21,18 +21,18 @@ export async function promote(config: Config, deps: FlowDeps): Promise<FlowResul
     deps.records?.start({ task: 'deploy', colour: idle, previousColour: live, taskDefinitionArn: idleService.taskDefinitionArn });
     run.notes.release = { description: idleService.taskDefinitionArn, images: [], taskDefinitionArn: idleService.taskDefinitionArn };
     // Stickiness: prepare took a sticky idle colour out of the production forward; if it is back with
-    // clients possibly bound to it and nothing to check it through, this refuses as a deploy would.
-    const sticky = planIdleRelease(found.actions, idle, config.targetGroups, found.recordModifiedAt, Boolean(config.testListenerArn), deps.clock.now(), config.stateParameter);
+    // clients possibly bound to it and only the weight-0 forward to check it through, this refuses as a deploy would.
+    const { binding, sticky, refusal } = await planSticky(run, found, idle);
     if (config.dryRun) {
+      if (refusal) throw refusal;
       const steps = shiftSteps(config.trafficShift);
       return dryRunResult(run, live, [
         `${idle} (${config.services[idle]}) runs ${idleService.taskDefinitionArn}, as prepared; ${live} is live.`,
         `Verify ${idle} again${config.commands.smokeTest ? ' and run smoke-test-command' : ''}, then shift: ${steps.map((p) => `${p}%`).join(' → ')}; bake for ${formatDurationInput(config.bakeTimeMs)}.`,
       ]);
     }
-    const production = new ProductionForward(deps.ports.elb, found.target, found.actions, config.targetGroups, live, { clock: deps.clock, state: deps.state, what: `${idle} was being promoted` });
-    run.forward = production;
-    if (sticky?.release) await deps.timeline.run(`Release ${idle}'s sticky clients`, () => production.release(idle));
+    await beforeIdleChanges(run, found, { ...(binding ? { binding } : {}), refusal }, 'promoted');
+    if (sticky?.release) await releaseIdle(run, idle, sticky.until);
     await verifyIdle(run, Math.max(1, idleService.desiredCount));
     return switchTraffic(run, found);
   });

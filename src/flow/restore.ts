@@ -7,6 +7,7 @@ import type { RestorePorts } from '../aws/ports.js';
 import { RollbackFailed } from '../errors.js';
 import { describeActions, identicalActions, liveColourOf, readSplit } from '../traffic.js';
 import type { Colour, Config, ListenerSnapshot, TrafficTarget } from '../types.js';
+import { writeRecord } from './record.js';
 import { writeActions } from './shift.js';
 import { allTrafficTo, stickinessOf, withoutTargetGroup } from './stickiness.js';
 import { describeTargets, healthyCount } from './target-health.js';
@@ -77,7 +78,7 @@ export async function restoreSnapshot(
   onRead?.(trafficHadMoved);
   if (identicalActions(current, desired)) {
     core.info(`The ${snapshot.target.kind} already matches the snapshot (${describeActions(current, config.targetGroups)}).`);
-    await ports.ssm.put(config.stateParameter, previous);
+    await writeRecord(ports.ssm, config.stateParameter, previous, trafficHadMoved ? next : undefined);
     return { live: previous, changed: false, trafficHadMoved };
   }
 
@@ -92,20 +93,21 @@ export async function restoreSnapshot(
       if (!identicalActions(current, stay)) {
         await writeActions(ports.elb, snapshot.target, stay, config.targetGroups);
       }
-      await ports.ssm.put(config.stateParameter, next);
+      await writeRecord(ports.ssm, config.stateParameter, next);
       throw new RollbackFailed(
         `Did not roll back: ${previous} has no healthy targets (${describeTargets(previousTargets)}), so traffic stays on ${next}, the only colour with healthy targets (${describeTargets(nextTargets)}), although ${next} failed its checks. Neither side is safe: act now.`,
       );
     }
     await writeActions(ports.elb, snapshot.target, desired, config.targetGroups);
-    await ports.ssm.put(config.stateParameter, previous);
+    await writeRecord(ports.ssm, config.stateParameter, previous, trafficHadMoved ? next : undefined);
     throw new RollbackFailed(
       `Neither colour has healthy targets (${previous}: ${describeTargets(previousTargets)}; ${next}: ${describeTargets(nextTargets)}). The listener was restored to its state before the deploy; the service is down: act now.`,
     );
   }
 
   await writeActions(ports.elb, snapshot.target, desired, config.targetGroups);
-  await ports.ssm.put(config.stateParameter, previous);
+  // The description marks a version written after traffic came back: the next run's history reads it.
+  await writeRecord(ports.ssm, config.stateParameter, previous, trafficHadMoved ? next : undefined);
   core.info(`Traffic restored to ${previous}; ${config.stateParameter} = ${previous}.${desired !== snapshot.actions ? ` ${next} is out of the forward, so clients stickiness bound to it moved too.` : ''}`);
   return { live: previous, changed: true, trafficHadMoved };
 }

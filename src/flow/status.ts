@@ -1,11 +1,13 @@
 // `mode: status`: report the live colour, the split, and what each colour runs. Changes nothing.
 import * as core from '@actions/core';
 import type { AwsPorts } from '../aws/ports.js';
+import { errorMessage } from '../errors.js';
 import { describeActions } from '../traffic.js';
 import { COLOURS, type Config } from '../types.js';
 import { newNotes, type FlowDeps, type FlowResult } from './context.js';
 import { discover } from './discover.js';
 import { findPairProblems } from './pair-check.js';
+import { describeLeftovers, verificationRules } from './route-leftovers.js';
 import { describeTargets, healthyCount } from './target-health.js';
 
 async function describeColour(ports: AwsPorts, config: Config, colour: 'blue' | 'green') {
@@ -29,6 +31,15 @@ async function describeTargetGroup(ports: AwsPorts, config: Config, colour: 'blu
   return { colour, service: config.services[colour], taskDefinitionArn: '', images: [], desired: targets.length, running: targets.length, healthy: healthyCount(targets) };
 }
 
+/** Verification rules of this pair still on the production listener (a run killed before post could delete its rule). */
+async function leftoverRules(ports: AwsPorts, config: Config): Promise<string[]> {
+  try {
+    return describeLeftovers(await verificationRules(ports.elb, await ports.elb.listenerRules(config.listenerArn)), config.stateParameter);
+  } catch (error) {
+    return [`Could not look for verification rules left on the listener: ${errorMessage(error)}.`];
+  }
+}
+
 export async function status(config: Config, deps: FlowDeps): Promise<FlowResult> {
   const { ports, timeline } = deps;
   const notes = newNotes();
@@ -46,6 +57,7 @@ export async function status(config: Config, deps: FlowDeps): Promise<FlowResult
     notes.notes.push(`${config.stateParameter} records '${found.record ?? '(missing)'}' but the listener sends traffic to ${found.live}.`);
   }
   for (const c of colours) if (c.healthy === 0 && found.split[c.colour] > 0) notes.notes.push(`${c.colour} receives traffic but has no healthy targets.`);
+  notes.notes.push(...(await leftoverRules(ports, config)));
   const live = found.live === 'split' ? undefined : found.live;
   const liveInfo = colours.find((c) => c.colour === live);
   return {

@@ -10,9 +10,10 @@
 //
 // What the action makes of it:
 // - a colour's clients can only have been bound while it had weight: they are all gone by the time its
-//   traffic last moved away (the record's last write, which follows every such move) + the duration;
+//   traffic last moved away + the duration; the record's history says when that was (served-history.ts);
 // - an idle colour that may still hold clients is taken out of the production forward before it is
-//   redeployed, and is not added back (not even at weight 0 for health checks) before it has passed;
+//   redeployed, and is not added back (not even at weight 0 for health checks) before it has passed: it is
+//   checked through the verification rule or the test listener (verify-route.ts);
 // - a rollback lists only the colour it restores, so clients bound to the failed colour move at once;
 // - the previous colour keeps its clients after a successful switch (it is healthy and unchanged), until
 //   a scale-down or the next deploy takes it out of the forward first.
@@ -20,7 +21,9 @@ import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { UnsafeListenerState } from '../errors.js';
 import { findForwardAction, forwardTargets, withSplit } from '../traffic.js';
 import { otherColour, type Colour } from '../types.js';
+import type { IdleBinding } from './served-history.js';
 import { splitFor } from './shift.js';
+import type { RouteKind } from './verify-route.js';
 
 export interface Stickiness {
   durationMs: number;
@@ -76,47 +79,36 @@ export function allTrafficTo(actions: readonly Action[], targetGroups: Record<Co
   return stickinessOf(actions) ? withoutTargetGroup(allOn, targetGroups[otherColour(colour)]) : allOn;
 }
 
-/**
- * Until when clients may be bound to a colour that carries no traffic now: the last time traffic moved
- * away from it plus the duration. `lastMovedAt` is the record's last write (every move of the action
- * writes the record right after the listener); unknown (no record) counts as now.
- */
-export function boundUntil(stickiness: Stickiness, lastMovedAt: string | undefined, now: number): number {
-  const moved = lastMovedAt === undefined ? NaN : Date.parse(lastMovedAt);
-  return (Number.isFinite(moved) ? Math.min(moved, now) : now) + stickiness.durationMs;
-}
-
 const iso = (ms: number) => new Date(ms).toISOString();
 const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
 /**
- * Before a deploy touches the idle colour: may clients still be bound to it? If so, it must be taken
- * out of the production forward before it is redeployed (`release`), and it can only be health-checked
- * through the test listener — adding it back to production, even at weight 0, would hand those clients a
- * version that has not passed yet. Without a test listener that is refused, before anything changes.
+ * Before a deploy touches the idle colour: may clients still be bound to it (`binding`, from the record's
+ * history: served-history.ts)? If so, it must be taken out of the production forward before it is
+ * redeployed (`release`), and it may not join the production forward again before it has passed — so it
+ * can be health-checked only through the test listener or the verification rule. With `verify-route:
+ * forward` (the weight-0 attachment) that is refused, before anything changes, naming the facts that decided.
  */
 export function planIdleRelease(
   actions: readonly Action[],
   idle: Colour,
   targetGroups: Record<Colour, string>,
-  lastMovedAt: string | undefined,
-  hasTestListener: boolean,
-  now: number,
-  recordName: string,
+  binding: IdleBinding | undefined,
+  route: RouteKind,
 ): { until: number; release: boolean } | undefined {
   const stickiness = stickinessOf(actions);
-  if (!stickiness) return undefined;
-  const until = boundUntil(stickiness, lastMovedAt, now);
-  if (now >= until) return undefined;
-  if (!hasTestListener) {
-    throw new UnsafeListenerState(
-      `Not deploying to ${idle}: target-group stickiness (${seconds(stickiness.durationMs)}) on the production forward may still hold clients on ${idle} until ${iso(until)} ` +
-        `(${lastMovedAt ? `traffic last moved at ${lastMovedAt}, when ${recordName} was written` : `${recordName} did not say when traffic last moved, so the duration counts from now`}). ` +
-        `Without test-listener-arn, ${idle} could only be health-checked by adding it back to the production forward, which would hand those clients a version that has not passed its checks. ` +
-        `Set test-listener-arn (${idle} is then checked through it and joins production only after it passed), wait until ${iso(until)}, or turn target-group stickiness off.`,
-    );
-  }
-  return { until, release: lists(actions, targetGroups[idle]) };
+  if (!stickiness || !binding || binding.free) return undefined;
+  if (route === 'forward') throw stickyRefusal(idle, stickiness, binding);
+  return { until: binding.until, release: lists(actions, targetGroups[idle]) };
+}
+
+/** Why a weight-0 attachment of the idle colour is refused: the facts, and the ways out. */
+export function stickyRefusal(idle: Colour, stickiness: Stickiness, binding: IdleBinding & { free: false }): UnsafeListenerState {
+  return new UnsafeListenerState(
+    `Not deploying to ${idle}: target-group stickiness (${seconds(stickiness.durationMs)}) on the production forward may still hold clients on ${idle} until ${iso(binding.until)} (${binding.facts}). ` +
+      `With verify-route: forward, ${idle} could only be health-checked by adding it back to the production forward, which would hand those clients a version that has not passed its checks. ` +
+      `Set verify-route: auto or header (${idle} is checked through a rule only the run's secret header reaches, and joins production only after it passed), set test-listener-arn, wait until ${iso(binding.until)}, or turn target-group stickiness off.`,
+  );
 }
 
 /** The summary's line after a switch with stickiness on: how long the previous colour keeps clients. */

@@ -24,13 +24,27 @@ export interface ProbeResult {
   at: string;
 }
 
+/** What one probe sends and expects beyond the configured check (the verification route's header, say). */
+export interface ProbeOptions {
+  /** Sent on top of `health-check-headers`. */
+  headers?: Record<string, string>;
+  /** Judge by these instead of the configured status codes and body. */
+  expect?: { status: StatusRange[]; body?: RegExp };
+  /** A body matching this fails the probe with `rejectReason`, whatever else it says. */
+  rejectBody?: RegExp;
+  rejectReason?: string;
+}
+
 /** Resolves with the verdict; rejects only with `signal.reason` when aborted. */
-export type Probe = (url: string, signal?: AbortSignal) => Promise<ProbeResult>;
+export type Probe = (url: string, signal?: AbortSignal, options?: ProbeOptions) => Promise<ProbeResult>;
 
 /** Enough body for a health regex; larger pages are cut here rather than held in memory. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 const USER_AGENT = 'ecs-blue-green-action health probe';
+
+/** A copy without g/y: a stateful lastIndex would make every other probe of the same body fail. */
+const statelessCopy = (pattern: RegExp): RegExp => new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
 
 /** Replaces every `{color}` with the colour, e.g. `https://{color}.internal/health`. */
 export function substituteColour(url: string, colour: Colour): string {
@@ -77,16 +91,18 @@ export function describeNetworkError(error: unknown): string {
 
 /** Builds the probe the gates call. `headers` go on every request; their values never reach `detail`. */
 export function createHttpProbe(health: HealthCheckConfig): Probe {
-  // A copy without g/y: a stateful lastIndex would make every other probe of the same body fail.
-  const bodyPattern = health.expectedBody
-    ? new RegExp(health.expectedBody.source, health.expectedBody.flags.replace(/[gy]/g, ''))
-    : undefined;
-  const expected = describeStatusRanges(health.expectedStatus);
-  const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...health.headers };
-  const statusOk = (status: number) => health.expectedStatus.some((r) => status >= r.min && status <= r.max);
+  const bodyPattern = health.expectedBody ? statelessCopy(health.expectedBody) : undefined;
+  const baseHeaders: Record<string, string> = { 'user-agent': USER_AGENT, ...health.headers };
 
-  return (url, signal) =>
+  return (url, signal, options = {}) =>
     new Promise<ProbeResult>((resolve, reject) => {
+      const ranges = options.expect?.status ?? health.expectedStatus;
+      const expected = describeStatusRanges(ranges);
+      const statusOk = (status: number) => ranges.some((r) => status >= r.min && status <= r.max);
+      const pattern = options.expect ? options.expect.body && statelessCopy(options.expect.body) : bodyPattern;
+      const rejectPattern = options.rejectBody && statelessCopy(options.rejectBody);
+      const readBody = Boolean(pattern ?? rejectPattern);
+      const headers = { ...baseHeaders, ...options.headers };
       const startedAt = Date.now();
       const started = performance.now();
       const at = new Date(startedAt).toISOString();
@@ -156,10 +172,15 @@ export function createHttpProbe(health: HealthCheckConfig): Probe {
         const chunks: Buffer[] = [];
         let size = 0;
         const judge = () => {
-          if (bodyPattern) {
+          if (readBody) {
             const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8');
-            if (!bodyPattern.test(body)) {
-              finish(false, `body did not match ${bodyPattern.toString()}`, status);
+            if (rejectPattern?.test(body)) {
+              finish(false, options.rejectReason ?? 'body matched what a healthy answer must not contain', status);
+              return;
+            }
+            if (pattern && !pattern.test(body)) {
+              // The pattern may hold a secret (the verification route's token): name it only when it is the user's.
+              finish(false, options.expect ? 'body did not carry the expected answer' : `body did not match ${pattern.toString()}`, status);
               return;
             }
           }

@@ -1,7 +1,7 @@
 // Checks across inputs: each is valid alone, but together they must describe one blue-green pair
 // behind one ALB in one region.
 import { InputError } from '../errors.js';
-import type { Mode, TaskDefinitionSource } from '../types.js';
+import type { Mode, TaskDefinitionSource, VerifyRouteInput } from '../types.js';
 import {
   partitionOf,
   ruleBelongsToListener,
@@ -111,18 +111,22 @@ export function checkImageRendering(
 }
 
 /**
- * The pre-switch check must look at the colour being checked. A URL with neither `{color}` nor a test
- * listener to go through reaches whatever production serves — the live colour — so it would pass for
- * any release however broken. Only the modes that verify a colour before moving traffic use it.
+ * The pre-switch check must look at the colour being checked. A URL without `{color}` reaches what
+ * production serves — the live colour — so it would pass for any release however broken, unless it goes
+ * through the test listener or the verification rule (the header route adds the run's secret header, and
+ * proves the URL reaches that rule before it trusts it). Only the modes that verify a colour use it.
  */
-export function checkProbeSeesTarget(inputs: InputReader, mode: Mode | undefined, url: string | undefined, testListener: ListenerArn | undefined): void {
-  if (mode === 'status' || url === undefined || url.includes(COLOR_PLACEHOLDER) || testListener) return;
+export function checkProbeSeesTarget(inputs: InputReader, mode: Mode | undefined, url: string | undefined, testListener: ListenerArn | undefined, route: VerifyRouteInput | undefined): void {
+  if (route === 'forward' && testListener) {
+    inputs.report(new InputError('verify-route', 'forward', 'auto or header with test-listener-arn: the idle colour is checked through the test listener (auto) or the verification rule (header); forward is for setups with neither'));
+  }
+  if (mode === 'status' || url === undefined || url.includes(COLOR_PLACEHOLDER) || testListener || route !== 'forward') return;
   inputs.report(
     new InputError(
       'health-check-url',
       url,
-      `a URL that reaches only the colour being checked: without ${COLOR_PLACEHOLDER} and without test-listener-arn it reaches what production serves, the live colour, and would pass for any release. ` +
-        `Put ${COLOR_PLACEHOLDER} in it (e.g. https://${COLOR_PLACEHOLDER}.internal.example.com/health, an address per colour), or set test-listener-arn and give the test listener's address here`,
+      `a URL that reaches only the colour being checked: without ${COLOR_PLACEHOLDER}, test-listener-arn or the verification rule (verify-route: forward) it reaches what production serves, the live colour, and would pass for any release. ` +
+        `Put ${COLOR_PLACEHOLDER} in it (e.g. https://${COLOR_PLACEHOLDER}.internal.example.com/health, an address per colour), set test-listener-arn and give the test listener's address here, or set verify-route: auto (the default) and give the production address`,
     ),
   );
 }

@@ -15,6 +15,7 @@ export const INPUT_DEFAULTS = {
   'listener-arn': '',
   'listener-rule-arn': '',
   'test-listener-arn': '',
+  'verify-route': 'auto',
   'state-parameter': '',
   'task-definition': '',
   'container-name': '',

@@ -1,6 +1,6 @@
 // Small inputs with a fixed vocabulary: the mode, a colour and the yes/no switches.
 import { InputError } from '../errors.js';
-import { isColour, type Colour, type Engine, type Mode } from '../types.js';
+import { isColour, type Colour, type Engine, type Mode, type VerifyRouteInput } from '../types.js';
 
 const MODES: readonly Mode[] = ['deploy', 'prepare', 'promote', 'rollback', 'status'];
 
@@ -34,4 +34,14 @@ export function parseColour(input: string, value: string): Colour {
   const colour = value.toLowerCase();
   if (!isColour(colour)) throw new InputError(input, value, 'blue or green');
   return colour;
+}
+
+export function parseVerifyRoute(input: string, value: string): VerifyRouteInput {
+  const route = value.toLowerCase();
+  if (route === 'auto' || route === 'header' || route === 'forward') return route;
+  throw new InputError(
+    input,
+    value,
+    'auto (the test listener when test-listener-arn is set, else header), header (a rule on the production listener that forwards to the idle colour only for requests carrying the run\'s secret header) or forward (the idle colour joins the production forward at weight 0)',
+  );
 }

@@ -1,0 +1,45 @@
+// Each engine refuses the inputs it would ignore, naming why: engine: traffic has no ECS side, and engine: ecs
+// takes its target groups and listener rules from the service itself and has no colours.
+import { InputError } from '../errors.js';
+import type { Mode } from '../types.js';
+import { INPUT_DEFAULTS, type InputName, type InputReader } from './contract.js';
+
+const NOT_WITH: Record<'pair' | 'traffic' | 'ecs', string> = {
+  pair: 'no value with engine: pair (the default): it deploys to blue-service and green-service; `service` is for engine: ecs',
+  traffic: 'no value with engine: traffic: the target groups are filled by something else, so there is no ECS service, task definition or image for the action to touch',
+  ecs: "no value with engine: ecs: the service's own loadBalancers[].advancedConfiguration names its two target groups and listener rules, and ECS moves the weights (give cluster and service instead)",
+};
+
+/** Refuses an input the engine has no use for (it would be ignored); returns `fallback`. */
+export function refuseFor<T>(inputs: InputReader, engine: 'pair' | 'traffic' | 'ecs' | undefined, name: InputName, fallback?: T): T | undefined {
+  const value = inputs.raw(name);
+  if (value !== INPUT_DEFAULTS[name]) inputs.report(new InputError(name, value, NOT_WITH[engine ?? 'pair']));
+  return fallback;
+}
+
+/** engine: ecs: ECS's own strategy moves traffic and scales the old revision down, and there are no colours. */
+export function refuseForBuiltIn(inputs: InputReader, mode: Mode | undefined): void {
+  const refusals: [InputName, string][] = [
+    ['traffic-shift', "the service's deploymentConfiguration.strategy decides with engine: ecs (BLUE_GREEN, or CANARY/LINEAR with canaryConfiguration/linearConfiguration): leave traffic-shift out"],
+    ['scale-down-previous', 'ECS always scales the previous revision down at CLEAN_UP with engine: ecs: leave scale-down-previous out'],
+    ['scale-down-delay', "ECS's bakeTimeInMinutes decides with engine: ecs: leave scale-down-delay out"],
+    // (with other modes it is refused anyway: it guards mode: rollback only)
+    ...(mode === 'rollback' ? ([['expected-live-color', 'no value with engine: ecs: there are no fixed colours (ECS alternates the target groups)']] as [InputName, string][]) : []),
+  ];
+  for (const [name, why] of refusals) {
+    if (inputs.raw(name) !== INPUT_DEFAULTS[name]) inputs.report(new InputError(name, inputs.raw(name), why));
+  }
+  if (mode === 'prepare' || mode === 'promote') {
+    inputs.report(new InputError('mode', mode, "deploy, rollback or status with engine: ecs: its PAUSE hook at POST_TEST_TRAFFIC_SHIFT is where the new revision waits to be checked, and mode: deploy gates it there"));
+  }
+}
+
+/** engine: ecs: during the gate the test listener rule forwards only to the new revision, so the URLs need no colour. */
+export function refuseColourPlaceholder(inputs: InputReader): void {
+  for (const name of ['health-check-url', 'post-switch-health-check-url'] as const) {
+    const value = inputs.raw(name);
+    if (value.includes('{color}')) {
+      inputs.report(new InputError(name, value, `no {color} with engine: ecs: ${name === 'health-check-url' ? "give the address of the service's test listener rule, which forwards only to the new revision while it is checked" : 'give the production address, watched once production traffic moves'}`));
+    }
+  }
+}
