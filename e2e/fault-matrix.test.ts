@@ -2,35 +2,13 @@
 // run a few at a time, each lane on a sandbox of its own (injected faults apply to a whole sandbox, so
 // two cells must never share one); the table of every cell is printed at the end.
 import { afterAll, describe, expect, it } from '@jest/globals';
-import type { Sandbox } from '../sandbox/index.js';
 import { startE2eSandbox } from './support/fixture.js';
 import { allCells, cellName, renderTable, runCell, type CellResult } from './support/fault-matrix.js';
+import { Lanes } from './support/lanes.js';
 
 /** Sandboxes at once: each hosts one cell at a time (two task processes per colour, the action's two steps). */
-const LANES = 4;
+const lanes = new Lanes(4, async () => ({ sandbox: await startE2eSandbox() }));
 const CELL_TIMEOUT_MS = 180_000;
-
-const free: Sandbox[] = [];
-const waiting: ((sandbox: Sandbox) => void)[] = [];
-const all: Promise<Sandbox>[] = [];
-
-// Started on first use rather than in beforeAll: jest may start concurrent tests before beforeAll ends.
-async function acquire(): Promise<Sandbox> {
-  if (all.length < LANES) {
-    const started = startE2eSandbox();
-    all.push(started);
-    return started;
-  }
-  const idle = free.pop();
-  if (idle) return idle;
-  return new Promise((resolve) => waiting.push(resolve));
-}
-
-function release(sandbox: Sandbox): void {
-  const next = waiting.shift();
-  if (next) next(sandbox);
-  else free.push(sandbox);
-}
 
 const results: (CellResult & { cell: string })[] = [];
 const cells = allCells().map((cell, index) => ({ cell, title: cellName(cell), index }));
@@ -39,18 +17,13 @@ afterAll(async () => {
   results.sort((a, b) => cells.findIndex((c) => c.title === a.cell) - cells.findIndex((c) => c.title === b.cell));
   const failed = results.filter((r) => r.violations.length > 0).length;
   console.log(`fault matrix: ${results.length} cells, ${results.length - failed} kept every promise, ${failed} did not\n${renderTable(results)}`);
-  await Promise.all(all.map(async (s) => (await s).stop()));
+  await lanes.stop();
 });
 
 describe(`fault matrix (${cells.length} cells)`, () => {
   it.concurrent.each(cells)('$title', async ({ cell, title, index }) => {
-    const sandbox = await acquire();
-    try {
-      const result = await runCell(sandbox, cell, `fm-${index}`);
-      results.push({ ...result, cell: title });
-      expect(result.violations).toEqual([]);
-    } finally {
-      release(sandbox);
-    }
+    const result = await lanes.with(({ sandbox }) => runCell(sandbox, cell, `fm-${index}`));
+    results.push({ ...result, cell: title });
+    expect(result.violations).toEqual([]);
   }, CELL_TIMEOUT_MS);
 });
