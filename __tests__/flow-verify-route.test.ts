@@ -268,6 +268,9 @@ describe('other flows', () => {
     const auto = await harness({ aws: new FakeAws({ testListener: true }), config: { testListenerArn: TEST_LISTENER } });
     await settle(deploy(auto.config, auto.deps));
     expect(auto.aws.count('elb.createRule')).toBe(0);
+    // Read by the pair check; pointed at green before the rollout and back at blue when finalizing, each a read,
+    // a write and its read-back; not pointed again when green is verified.
+    expect(auto.aws.callsOf('elb.readActions').filter((c) => (c.args[0] as { arn: string }).arn === TEST_LISTENER)).toHaveLength(5);
     const header = await harness({ aws: new FakeAws({ testListener: true }), config: { testListenerArn: TEST_LISTENER, verifyRoute: 'header' } });
     expect((await settle(deploy(header.config, header.deps))).outcome.status).toBe('succeeded');
     expect(header.aws.count('elb.createRule')).toBe(1);

@@ -162,9 +162,9 @@ export async function verifyIdle(run: DeployRun, desiredCount: number): Promise<
   const { live, idle, forward: production, route } = required(run);
   phase(run, 'verifying');
   await timeline.run(`Verify ${idle}`, async () => {
-    // Pointed at the idle colour before it changed (beforeIdleChanges); with verify-route: header a test
-    // listener still follows the idle colour, for people to look at.
-    if (config.testListenerArn) await pointTestListener(ports.elb, config, idle);
+    // The route was pointed at the idle colour before it changed (beforeIdleChanges; promote too); with
+    // verify-route: header a test listener still follows the idle colour, for people to look at.
+    if (config.testListenerArn && route.kind !== 'test-listener') await pointTestListener(ports.elb, config, idle);
     await route.forwardTo(idle, production);
     const probed = await verifyColour(config, { ...deps, probe: route.probe }, idle, {
       minHealthy: Math.max(1, desiredCount),
