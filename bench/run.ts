@@ -8,7 +8,8 @@
 // of ≥ 10 000 requests; (f) AWS requests per deploy by operation; (g) time beyond what AWS and the inputs made
 // the action wait; (h) engine: ecs, a PAUSE reached → the action's ContinueServiceDeployment (CONTINUE after a
 // passed gate, ROLLBACK after a failed one); (i) engine: ecs, the action's first failing probe during a canary
-// step → its StopServiceDeployment. With BENCH_BASELINE_REF=<git ref>, (a) also times that revision's committed
+// step → its StopServiceDeployment; (j) without a test listener, the weight-0 forward against the verification
+// rule: AWS requests, time and failed user requests per healthy deploy. With BENCH_BASELINE_REF=<git ref>, (a) also times that revision's committed
 // dist/main, alternating with this one: a before/after of the cold start under the same load.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -26,6 +27,7 @@ import { durationMs } from '../sandbox/demo/duration.js';
 import { requestsByOperation, switchLatencyMs, timeBreakdown, timeToRestoreMs, type TimeBreakdown } from './figures.js';
 import { observeDeploy, type ObservedDeploy } from './observed-deploy.js';
 import { measureBuiltIn } from './builtin.js';
+import { measureRoutes } from './routes.js';
 import { figure, markdownTable, requestTable, single, type Figure, type RequestTable } from './report.js';
 import { median, preciseNow, summarise } from './stats.js';
 
@@ -49,6 +51,8 @@ const SETTINGS = {
   sandboxHealthCheckIntervalMs: 250,
   /** Keeps ECS from replacing degraded tasks before the action reacts, as a real service's grace period would. */
   healthCheckGracePeriodSeconds: 120,
+  /** Healthy deploys per verification route in (j). */
+  routeRepeats: 3,
 };
 
 /** The committed dist/ and action.yml of another revision, in a temporary directory: a before/after in one run. */
@@ -130,6 +134,13 @@ async function main(): Promise<void> {
   progress('engine: ecs');
   const builtIn = await measureBuiltIn(SETTINGS.timings, SETTINGS.repeats, progress);
 
+  progress('verification routes without a test listener');
+  const routes = await measureRoutes(SETTINGS.timings, SETTINGS.routeRepeats, progress);
+  for (const [route, ms] of Object.entries(routes.mainMs)) {
+    const slug = route.replace(/\W+/g, '-');
+    figures[`route.${slug}.main`] = figure(`(j) healthy deploy, ${route}: main's wall time`, 'ms', summarise(ms), `bake 2s; ${routes.failed[route]?.failed ?? 0}/${routes.failed[route]?.total ?? 0} user requests failed`);
+  }
+
   const { timings } = SETTINGS;
   const defined = <T>(values: (T | undefined)[]): T[] => values.filter((v): v is T => v !== undefined);
   const switches = defined([...healthy, ...rolledBack, long].map((o) => (o ? switchLatencyMs(o) : undefined)));
@@ -193,6 +204,7 @@ async function main(): Promise<void> {
     [`healthy, bake ${SETTINGS.shortBake} (n=${healthy.length})`]: medianCounts(healthy),
     [`rolled back (n=${rolledBack.length})`]: medianCounts(rolledBack),
     ...(long ? { [`healthy, bake ${SETTINGS.longBake} (n=1)`]: medianCounts([long]) } : {}),
+    ...Object.fromEntries(Object.entries(routes.requests).map(([route, counts]) => [`no test listener: ${route} (n=${SETTINGS.routeRepeats})`, counts])),
   };
 
   const results = {
@@ -217,6 +229,7 @@ async function main(): Promise<void> {
       switchMs: switches.map(round1),
       restoreMs: restores.map(round1),
       ecs: builtIn,
+      routes,
       timeBreakdowns: breakdowns.map((b) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, round1(v)]))),
     },
   };

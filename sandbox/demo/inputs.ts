@@ -22,6 +22,26 @@ export const DEMO_TIMINGS: Readonly<DeployTimings> = {
   bakeTime: '6s',
 };
 
+/** The pair's own inputs and the probes' timings for `mode: deploy` of `taskDefinitionArn`: how the idle colour is reached is the caller's. */
+export function pairInputs(sc: BlueGreenScenario, taskDefinitionArn: string, timings: DeployTimings): Record<string, string> {
+  return {
+    cluster: sc.clusterName,
+    'blue-service': sc.services.blue.name,
+    'green-service': sc.services.green.name,
+    'blue-target-group-arn': sc.targetGroups.blue,
+    'green-target-group-arn': sc.targetGroups.green,
+    'listener-arn': sc.listenerArn,
+    'state-parameter': sc.parameterName,
+    'task-definition': taskDefinitionArn,
+    'health-check-interval': timings.interval,
+    'health-check-timeout': timings.timeout,
+    'healthy-threshold': String(timings.healthyThreshold),
+    'unhealthy-threshold': String(timings.unhealthyThreshold),
+    'bake-time': timings.bakeTime,
+    'wait-timeout': '2m',
+  };
+}
+
 /**
  * Inputs for `mode: deploy` of `taskDefinitionArn`. Before the switch the idle colour is checked through the test
  * listener's health path; after it, the production listener's `/` is probed: user-facing traffic, which is what a
@@ -30,23 +50,10 @@ export const DEMO_TIMINGS: Readonly<DeployTimings> = {
 export function deployInputs(sc: BlueGreenScenario, taskDefinitionArn: string, timings: DeployTimings): Record<string, string> {
   if (!sc.testUrl || !sc.testListenerArn) throw new Error('deployInputs needs a scenario created with withTestListener: true');
   return {
-    cluster: sc.clusterName,
-    'blue-service': sc.services.blue.name,
-    'green-service': sc.services.green.name,
-    'blue-target-group-arn': sc.targetGroups.blue,
-    'green-target-group-arn': sc.targetGroups.green,
-    'listener-arn': sc.listenerArn,
+    ...pairInputs(sc, taskDefinitionArn, timings),
     'test-listener-arn': sc.testListenerArn,
-    'state-parameter': sc.parameterName,
-    'task-definition': taskDefinitionArn,
     'health-check-url': `${sc.testUrl}/health`,
     'post-switch-health-check-url': `${sc.prodUrl}/`,
-    'health-check-interval': timings.interval,
-    'health-check-timeout': timings.timeout,
-    'healthy-threshold': String(timings.healthyThreshold),
-    'unhealthy-threshold': String(timings.unhealthyThreshold),
-    'bake-time': timings.bakeTime,
-    'wait-timeout': '2m',
   };
 }
 
