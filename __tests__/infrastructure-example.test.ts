@@ -8,7 +8,7 @@ import { parse, type Tags } from 'yaml';
 
 const scalar = (tag: string, key: string) => ({ tag, resolve: (value: string) => ({ [key]: value }) });
 const sequence = (tag: string, key: string) => ({ tag, collection: 'seq' as const, resolve: (value: { toJSON(): unknown }) => ({ [key]: value.toJSON() }) });
-const CFN_TAGS = [scalar('!Ref', 'Ref'), scalar('!Sub', 'Fn::Sub'), scalar('!GetAtt', 'Fn::GetAtt'), sequence('!If', 'Fn::If'), sequence('!Equals', 'Fn::Equals'), sequence('!Sub', 'Fn::Sub')] as unknown as Tags;
+const CFN_TAGS = [scalar('!Ref', 'Ref'), scalar('!Sub', 'Fn::Sub'), scalar('!GetAtt', 'Fn::GetAtt'), sequence('!If', 'Fn::If'), sequence('!Equals', 'Fn::Equals'), sequence('!Not', 'Fn::Not'), sequence('!Or', 'Fn::Or'), sequence('!Sub', 'Fn::Sub')] as unknown as Tags;
 
 interface Template {
   Parameters: Record<string, unknown>;
@@ -69,13 +69,24 @@ describe('examples/infrastructure/blue-green.yaml', () => {
     );
   });
 
-  it('trusts GitHub\'s OIDC provider for one repository and environment, in both subject formats', () => {
+  it('trusts GitHub\'s OIDC provider for exactly the jobs\' environments, by name and (with the IDs) in the immutable form, never a wildcard', () => {
     const trust = resources.DeployRole?.Properties.AssumeRolePolicyDocument as { Statement: { Action: string; Condition: Record<string, Record<string, unknown>> }[] };
     const [statement] = trust.Statement;
     expect(statement?.Action).toBe('sts:AssumeRoleWithWebIdentity');
-    expect(statement?.Condition.StringEquals).toEqual({ 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' });
-    const subjects = (statement?.Condition.StringLike?.['token.actions.githubusercontent.com:sub'] as { 'Fn::Sub': string }[]).map((s) => s['Fn::Sub']);
-    expect(subjects).toEqual(['repo:${GitHubOwner}/${GitHubRepository}:environment:${GitHubEnvironment}', 'repo:${GitHubOwner}@*/${GitHubRepository}@*:environment:${GitHubEnvironment}']);
+    expect(Object.keys(statement?.Condition ?? {})).toEqual(['StringEquals']);
+    const equals = statement?.Condition.StringEquals ?? {};
+    expect(equals['token.actions.githubusercontent.com:aud']).toBe('sts.amazonaws.com');
+    const [condition, withIds, namesOnly] = (equals['token.actions.githubusercontent.com:sub'] as { 'Fn::If': [string, { 'Fn::Sub': string }[], { 'Fn::Sub': string }[]] })['Fn::If'];
+    expect(condition).toBe('HasGitHubIds');
+    const subs = (list: { 'Fn::Sub': string }[]) => list.map((s) => s['Fn::Sub']);
+    const byName = ['repo:${GitHubOwner}/${GitHubRepository}:environment:${GitHubEnvironment}', 'repo:${GitHubOwner}/${GitHubRepository}:environment:${GitHubPrepareEnvironment}'];
+    expect(subs(namesOnly)).toEqual(byName);
+    expect(subs(withIds)).toEqual([
+      ...byName,
+      'repo:${GitHubOwner}@${GitHubOwnerId}/${GitHubRepository}@${GitHubRepositoryId}:environment:${GitHubEnvironment}',
+      'repo:${GitHubOwner}@${GitHubOwnerId}/${GitHubRepository}@${GitHubRepositoryId}:environment:${GitHubPrepareEnvironment}',
+    ]);
+    expect(JSON.stringify(statement)).not.toContain('*');
   });
 
   it('grants exactly the actions of the README\'s policy, statement by statement', () => {

@@ -68,7 +68,7 @@ jobs:
     outputs:
       status: \${{ steps.run.outputs.status }}
     steps:
-      - uses: actions/checkout@v5
+      - uses: actions/checkout@v6
         with:
           repository: \${{ job.workflow_repository }}
           ref: \${{ job.workflow_sha }}
@@ -171,7 +171,7 @@ describe('validate-workflows', () => {
 
   it('reports actionlint findings with file:line:col, unpinned actions and a bad queue value', () => {
     const workflow = REUSABLE.replace('queue: max', 'queue: all')
-      .replace('actions/checkout@v5', 'actions/checkout@main')
+      .replace('actions/checkout@v6', 'actions/checkout@main')
       .replace('group: deploy-${{ inputs.cluster }}', 'group: deploy-${{ inputs.clustr }}');
     const { status, output } = validate(fixture({ workflow }));
     expect(status).toBe(1);
