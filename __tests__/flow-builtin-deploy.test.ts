@@ -116,6 +116,39 @@ describe('engine: ecs deploy', () => {
     expect(bake?.durationMs).toBeGreaterThanOrEqual(5_000);
   });
 
+  it('gates PAUSE hooks before the test traffic too: alarms before the new revision starts, its targets once it runs', async () => {
+    const script = BLUE_GREEN_SCRIPT.map((s) => (['PRE_SCALE_UP', 'POST_SCALE_UP'].includes(s.stage) ? { ...s, pause: true } : s));
+    const h = await setup({ script, config: { alarms: ['shop-5xx'] } });
+    h.aws.alarmStates.set('shop-5xx', { name: 'shop-5xx', state: 'OK' });
+    const result = await settle(builtInDeploy(h.config, h.deps), 1_000);
+    expect(result.outcome.status).toBe('succeeded');
+    expect(h.ecs.calls.filter((c) => c.startsWith('resume'))).toEqual(['resume CONTINUE at PRE_SCALE_UP', 'resume CONTINUE at POST_SCALE_UP', 'resume CONTINUE at POST_TEST_TRAFFIC_SHIFT']);
+    expect(h.deps.timeline.records().map((r) => r.phase)).toEqual(expect.arrayContaining(['Check the alarms at PRE_SCALE_UP', "Check the new revision's targets at POST_SCALE_UP"]));
+    // No probe before the test rule reaches the new revision: the first is at POST_TEST_TRAFFIC_SHIFT.
+    const continuedScaleUp = h.deps.timeline.records().find((r) => r.phase === "Check the new revision's targets at POST_SCALE_UP");
+    expect(h.probe.calls[0]!.at).toBeGreaterThanOrEqual(Date.parse(continuedScaleUp!.startedAt) + continuedScaleUp!.durationMs);
+  });
+
+  it('an alarm firing at PRE_SCALE_UP rolls back before any task of the new revision starts', async () => {
+    const script = BLUE_GREEN_SCRIPT.map((s) => (s.stage === 'PRE_SCALE_UP' ? { ...s, pause: true } : s));
+    const h = await setup({ script, config: { alarms: ['shop-5xx'] } });
+    h.aws.alarmStates.set('shop-5xx', { name: 'shop-5xx', state: 'ALARM', reason: 'Threshold Crossed' });
+    const result = await settle(builtInDeploy(h.config, h.deps), 1_000);
+    expect(result.outcome).toMatchObject({ status: 'rolled-back', rolledBack: true });
+    expect(h.ecs.calls).toContain('resume ROLLBACK at PRE_SCALE_UP');
+    expect(result.outcome.rollbackReason).toContain('shop-5xx already in ALARM');
+    expect(result.outcome.rollbackReason).toContain('(at PRE_SCALE_UP)');
+  });
+
+  it('a PAUSE at a stage it does not know is not approved: rolled back, naming the stage', async () => {
+    const script = [{ stage: 'PRE_SCALE_UP' }, { stage: 'SOME_NEW_STAGE', pause: true }, ...BLUE_GREEN_SCRIPT.slice(1)];
+    const h = await setup({ script });
+    const result = await settle(builtInDeploy(h.config, h.deps), 1_000);
+    expect(result.outcome.status).toBe('rolled-back');
+    expect(h.ecs.calls).toContain('resume ROLLBACK at SOME_NEW_STAGE');
+    expect(result.outcome.rollbackReason).toContain('a PAUSE hook at SOME_NEW_STAGE, a lifecycle stage this action does not know how to check');
+  });
+
   it('before each canary step the gate also probes the production URL once users reach the new revision', async () => {
     const canary = [
       ...BLUE_GREEN_SCRIPT.slice(0, 5),
@@ -239,14 +272,17 @@ describe('engine: ecs service check', () => {
       { targetType: 'PAUSE', stages: ['POST_TEST_TRAFFIC_SHIFT'], timeoutInMinutes: 1440, timeoutAction: 'ROLLBACK' },
       { targetType: 'PAUSE', stages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'], timeoutInMinutes: 60, timeoutAction: 'CONTINUE' },
       { targetType: 'PAUSE', stages: ['POST_PRODUCTION_TRAFFIC_SHIFT'], timeoutInMinutes: 30, timeoutAction: 'ROLLBACK' },
+      { targetType: 'PAUSE', stages: ['PRE_SCALE_UP'], timeoutInMinutes: 30, timeoutAction: 'CONTINUE' },
     ];
     const setupRead = await settle(readBuiltInService(h.config, h.deps));
-    expect([...setupRead.pauseStages]).toEqual(['POST_TEST_TRAFFIC_SHIFT', 'PRE_PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT']);
+    expect([...setupRead.pauseStages]).toEqual(['POST_TEST_TRAFFIC_SHIFT', 'PRE_PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT', 'PRE_SCALE_UP']);
     const warnings = core.messages(core.warning).join('\n');
     expect(warnings).toContain("The PAUSE hook at POST_TEST_TRAFFIC_SHIFT waits up to 1440 minutes (timeoutConfiguration.timeoutInMinutes, ECS's default), longer than a GitHub-hosted job can live (6 h)");
     expect(warnings).toContain('Set timeoutConfiguration.timeoutInMinutes to at most 360 (e.g. 60).');
     expect(warnings).toContain('The PAUSE hook at PRE_PRODUCTION_TRAFFIC_SHIFT continues when it times out (timeoutConfiguration.action CONTINUE): if this job dies, ECS moves on unchecked. Set timeoutConfiguration.action to ROLLBACK.');
     expect(warnings).toContain("bake-time (40m) is not shorter than the POST_PRODUCTION_TRAFFIC_SHIFT hook's timeout (30 minutes)");
+    // Every PAUSE is an approval point the action answers: one that continues on timeout is warned of wherever it is.
+    expect(warnings).toContain('The PAUSE hook at PRE_SCALE_UP continues when it times out (timeoutConfiguration.action CONTINUE)');
   });
 });
 

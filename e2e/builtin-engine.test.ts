@@ -107,6 +107,19 @@ describe('engine: ecs', () => {
     expect(run.main.stdout).toContain('ContinueServiceDeployment(CONTINUE) at POST_TEST_TRAFFIC_SHIFT');
   }, 2 * TEST_TIMEOUT_MS);
 
+  it('PAUSE hooks before the test traffic are approval points too: gated (alarms, then the new targets) and answered CONTINUE', async () => {
+    sandbox.setAlarm('e2e-ecs-early-5xx', 'OK');
+    const sc = await service('e2e-ecs-early', { pauseHooks: [{ stages: ['PRE_SCALE_UP', 'POST_SCALE_UP', 'POST_TEST_TRAFFIC_SHIFT'], timeoutInMinutes: 30 }] });
+    const v2 = sc.registerTaskDefinition({ version: 'v2' });
+    const since = Date.now();
+    const run = await runPlain(sandbox, inputs(sc, { 'task-definition': v2, 'cloudwatch-alarms': 'e2e-ecs-early-5xx' }));
+    expectRun(run, { conclusion: 'success', status: 'succeeded' });
+    for (const stage of ['PRE_SCALE_UP', 'POST_SCALE_UP', 'POST_TEST_TRAFFIC_SHIFT']) expect(run.main.stdout).toContain(`ContinueServiceDeployment(CONTINUE) at ${stage}`);
+    expect(run.summary).toContain('Check the alarms at PRE_SCALE_UP');
+    expect(run.summary).toContain("Check the new revision's targets at POST_SCALE_UP");
+    expect(hookOutcomes(sc, since)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+  }, TEST_TIMEOUT_MS);
+
   it('a release that fails through the test rule is rolled back at POST_TEST_TRAFFIC_SHIFT: no user ever reaches it', async () => {
     const sc = await service('e2e-ecs-gate');
     // Its health path passes (ECS's SCALE_UP succeeds, so do the probes); real requests fail.

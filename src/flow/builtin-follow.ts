@@ -7,18 +7,15 @@
 // the action never writes a listener rule here.
 import * as core from '@actions/core';
 import type { ServiceDeploymentState } from '../aws/ports.js';
-import { Cancelled, errorMessage, HealthCheckFailed } from '../errors.js';
-import { probeCheck, watch, type WatchCheck } from '../health/gate.js';
-import { watchLog } from '../health/watch-log.js';
+import { Cancelled, errorMessage } from '../errors.js';
+import type { WatchCheck } from '../health/gate.js';
 import { formatDurationInput } from '../duration.js';
 import type { Config } from '../types.js';
+import { gate, productionChecks } from './builtin-gates.js';
 import { awaitFinished, awaitingPause, requestRollback, ROLLING_BACK, TERMINAL } from './builtin-rollback.js';
 import type { BuiltInSetup } from './builtin-service.js';
-import { runTeamCommand } from './commands.js';
 import type { FlowDeps, FlowNotes } from './context.js';
-import { alarmsCheck, checkAlarmsBeforeShift, targetGroupCheck } from './monitor.js';
-import { pollInterval, waitForHealthyTargets } from './target-health.js';
-import { probeUntilHealthy } from './verify.js';
+import { pollInterval } from './target-health.js';
 
 /** How often the deployment is read: a PAUSE is acted on within this (or the health-check interval, if shorter). */
 export const FOLLOW_POLL_MS = 2_000;
@@ -253,70 +250,6 @@ function settleRolledBack(last: ServiceDeploymentState, reason: string, cause: u
   }
   return { end: 'rolled-back', reason, cause, rollbackFinished: finished, ...state, last };
 }
-
-/** What the watch looks at once users reach the new revision: the production URL, the alarms, the new targets. */
-function productionChecks(o: FollowOptions): WatchCheck[] {
-  const { config, deps, setup } = o;
-  const checks: WatchCheck[] = [];
-  const url = config.health.postSwitchUrl;
-  if (url) checks.push(probeCheck(deps.probe, url, config.health.unhealthyThreshold));
-  if (config.alarms.length > 0) checks.push(alarmsCheck(deps.ports, config));
-  checks.push(targetGroupCheck(deps.ports, 'new revision target health', 'new-revision', setup.newTargetGroup, config.health.unhealthyThreshold));
-  return checks;
-}
-
-/** The decision at one PAUSE: undefined to continue, else why to roll back. */
-async function gate(o: FollowOptions, stage: string, d: ServiceDeploymentState, productionMoved: boolean): Promise<{ reason: string; cause: unknown } | undefined> {
-  const { config, deps, notes } = o;
-  const run = async (name: string | undefined, fn: () => Promise<void>): Promise<{ reason: string; cause: unknown } | undefined> => {
-    try {
-      await (name ? deps.timeline.run(name, fn) : fn());
-      return undefined;
-    } catch (error) {
-      if (error instanceof Cancelled || deps.signal.aborted) throw error;
-      return { reason: errorMessage(error).split('\n')[0] ?? 'the gate failed', cause: error };
-    }
-  };
-  if (stage === 'POST_TEST_TRAFFIC_SHIFT') {
-    core.info(`Paused at ${stage}: the new revision has all test traffic and no production traffic. Checking it.`);
-    const failure = await run('Verify the new revision (test traffic)', () => verifyNewRevision(o, d, false));
-    // runTeamCommand keeps its own timeline row and log group (and does nothing without a command).
-    return failure ?? (await run(undefined, () => runTeamCommand(config, deps, notes, 'smoke-test', commandContext(o))));
-  }
-  if (stage === 'PRE_PRODUCTION_TRAFFIC_SHIFT') {
-    const at = d.target?.productionWeight ?? 0;
-    core.info(`Paused at ${stage}: production traffic on the new revision is ${at}%; checking before the next step.`);
-    return run(`Verify the new revision before the step from ${at}%`, () => verifyNewRevision(o, d, productionMoved));
-  }
-  if (stage === 'POST_PRODUCTION_TRAFFIC_SHIFT') {
-    core.info(`Paused at ${stage}: all production traffic is on the new revision and the previous one still runs. Baking for ${formatDurationInput(config.bakeTimeMs)}.`);
-    return run(`Bake for ${formatDurationInput(config.bakeTimeMs)}`, async () => {
-      const checks = productionChecks(o);
-      const result = await watch({ checks, intervalMs: config.health.intervalMs, durationMs: config.bakeTimeMs, clock: deps.clock, signal: deps.signal, onTick: watchLog('the bake time', checks, deps.clock.now() + config.bakeTimeMs, deps.clock) });
-      if (!result.ok) throw new HealthCheckFailed(`${result.check} failed during the bake time at ${result.at}: ${result.detail}`);
-    });
-  }
-  core.info(`Paused at ${stage}: the action gates POST_TEST_TRAFFIC_SHIFT, PRE_PRODUCTION_TRAFFIC_SHIFT and POST_PRODUCTION_TRAFFIC_SHIFT; continuing.`);
-  return undefined;
-}
-
-/** Every target of the new revision healthy, the HTTP check through the test rule, no alarm firing (and the production URL once it serves users). */
-async function verifyNewRevision(o: FollowOptions, d: ServiceDeploymentState, productionMoved: boolean): Promise<void> {
-  const { config, deps, setup } = o;
-  const { clock, signal } = deps;
-  const deadline = clock.now() + config.waitTimeoutMs;
-  const minHealthy = Math.max(1, d.target?.requestedTaskCount ?? setup.service.desiredCount);
-  await waitForHealthyTargets({ elb: deps.ports.elb, colour: 'new revision', targetGroupArn: setup.newTargetGroup, minHealthy, pollMs: pollInterval(config.health.intervalMs, 5_000), deadline, clock, signal });
-  const urls = [config.health.url, productionMoved ? config.health.postSwitchUrl : undefined].filter((u): u is string => Boolean(u));
-  for (const url of new Set(urls)) await probeUntilHealthy(config, deps, url, deadline);
-  if (urls.length === 0) o.notes.notes.push('No health-check-url: the new revision was gated on target health only.');
-  await checkAlarmsBeforeShift(deps.ports, config);
-}
-
-export const commandContext = (o: Pick<FollowOptions, 'config' | 'taskDefinitionArn'>) => ({
-  ...(o.config.health.url ? { targetUrl: o.config.health.url } : {}),
-  taskDefinitionArn: o.taskDefinitionArn,
-});
 
 /**
  * The job was cancelled: roll the deployment back within the runner's window (7.5 s to SIGTERM), with the

@@ -11,8 +11,7 @@ import { formatDurationInput } from '../duration.js';
 import type { Config } from '../types.js';
 import type { FlowDeps } from './context.js';
 
-/** The stages where the action decides (the others' PAUSE hooks are continued at once). */
-export const GATED_STAGES = ['POST_TEST_TRAFFIC_SHIFT', 'PRE_PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT'] as const;
+/** The deployment strategies with lifecycle stages the action can gate. */
 const STRATEGIES = ['BLUE_GREEN', 'CANARY', 'LINEAR'];
 /** A GitHub-hosted job ends after 6 h: a PAUSE hook that waits longer outlives the job that gates it. */
 export const HOSTED_JOB_LIMIT_MINUTES = 360;
@@ -107,7 +106,8 @@ function warnAboutHooks(config: Config, hooks: LifecycleHook[]): void {
         { title: 'PAUSE hook outlives the job' },
       );
     }
-    if (hook.timeoutAction === 'CONTINUE' && hook.stages.some((s) => (GATED_STAGES as readonly string[]).includes(s))) {
+    // Every PAUSE is an approval point the action answers (builtin-gates.ts): a timeout must never approve it.
+    if (hook.timeoutAction === 'CONTINUE') {
       core.warning(`The PAUSE hook at ${where} continues when it times out (timeoutConfiguration.action CONTINUE): if this job dies, ECS moves on unchecked. Set timeoutConfiguration.action to ROLLBACK.`, { title: 'PAUSE hook continues on timeout' });
     }
     if (hook.stages.includes('POST_PRODUCTION_TRAFFIC_SHIFT') && config.bakeTimeMs >= hook.timeoutInMinutes * 60_000) {
