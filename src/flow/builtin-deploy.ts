@@ -12,7 +12,7 @@ import type { Config } from '../types.js';
 import { follow, FOLLOW_POLL_MS, type Followed } from './builtin-follow.js';
 import { commandContext } from './builtin-gates.js';
 import { IN_FLIGHT } from './builtin-rollback.js';
-import { readBuiltInService, requireService, type BuiltInSetup } from './builtin-service.js';
+import { readBuiltInService, requireHoldable, requireService, type BuiltInSetup } from './builtin-service.js';
 import { runRollbackCommand, runTeamCommand } from './commands.js';
 import { newNotes, type FlowDeps, type FlowNotes, type FlowResult } from './context.js';
 import { holdLock, letGoOfLock } from './lock.js';
@@ -29,11 +29,15 @@ export interface SavedServiceDeployment {
   arn?: string;
 }
 
-/** `mode: rollback` deploys a given task definition (the previous revision's) and records it as a rollback. */
-interface Release {
+/**
+ * `mode: rollback` deploys a given task definition (the previous revision's) and records it as a rollback;
+ * `mode: prepare` stops at the POST_TEST_TRAFFIC_SHIFT pause once its gate passed (`holdAt`).
+ */
+export interface Release {
   taskDefinitionArn?: string;
   why?: string;
   task?: 'deploy' | 'deploy:rollback';
+  holdAt?: string;
 }
 
 export async function builtInDeploy(config: Config, deps: FlowDeps): Promise<FlowResult> {
@@ -49,6 +53,7 @@ export async function builtInRun(config: Config, deps: FlowDeps, release: Releas
   const phase = (p: Phase) => deps.state.save(StateKey.Phase, p);
   phase('started');
   const setup = await readBuiltInService(config, deps);
+  if (release.holdAt) requireHoldable(config, setup, release.holdAt);
   await refuseInFlight(config, deps);
   const lock = await holdLock(config, deps, notes.notes);
   if (lock) phase('locked');
@@ -98,8 +103,18 @@ async function deployThrough(config: Config, deps: FlowDeps, notes: FlowNotes, s
   saveJson(state, StateKey.ServiceDeployment, { ...saved, arn });
   core.info(`Service deployment: ${arn} (${setup.service.strategy}).`);
 
-  const followed = await follow({ config, deps, notes, setup, arn, taskDefinitionArn });
+  const followed = await follow({ config, deps, notes, setup, arn, taskDefinitionArn, ...(release.holdAt ? { holdAt: release.holdAt } : {}) });
+  return settleFollowed(config, deps, notes, followed, { taskDefinitionArn, arn });
+}
+
+/** How the deployment ended, as the run reports it: live, held for promote, rolled back (read back), or failed. */
+export async function settleFollowed(config: Config, deps: FlowDeps, notes: FlowNotes, followed: Followed, run: { taskDefinitionArn: string; arn: string }): Promise<FlowResult> {
+  const service = requireService(config);
+  const phase = (p: Phase) => deps.state.save(StateKey.Phase, p);
+  const { taskDefinitionArn, arn } = run;
+  const base = { taskDefinitionArn, rolledBack: false } as const;
   const outcome = { ...base, serviceDeploymentArn: arn, ...(followed.switchedAt ? { switchedAt: followed.switchedAt } : {}) };
+  if (followed.end === 'held') return held(deps, notes, service, outcome, followed);
   if (followed.end === 'succeeded') return succeeded(config, deps, notes, outcome);
   phase(followed.end === 'rolled-back' && !followed.rollbackFinished ? 'rolling-back' : 'settled');
   if (followed.end === 'failed') {
@@ -113,6 +128,23 @@ async function deployThrough(config: Config, deps: FlowDeps, notes: FlowNotes, s
     error: withOutput(new Error(rolledBackMessage(service, reason, followed)), followed.cause),
     errorTitle: followed.rollbackFinished ? `Rolled back ${service}` : `Rolling back ${service}: not finished`,
   };
+}
+
+/**
+ * `mode: prepare`: the gate at POST_TEST_TRAFFIC_SHIFT passed and its hook waits for `mode: promote`. Nothing is
+ * half-done — the paused deployment is what prepare leaves — so post is told to leave it alone.
+ */
+function held(deps: FlowDeps, notes: FlowNotes, service: string, outcome: { taskDefinitionArn: string; serviceDeploymentArn: string; rolledBack: false }, followed: Followed): FlowResult {
+  deps.state.save(StateKey.ServiceDeployment, '');
+  deps.state.save(StateKey.Phase, 'settled');
+  const hook = followed.heldHook;
+  const until = hook?.expiresAt ? ` before ${new Date(hook.expiresAt).toISOString()}, when ECS times the hook out (${hook.timeoutAction ?? 'ROLLBACK'})` : '';
+  const message =
+    `${service}'s service deployment ${outcome.serviceDeploymentArn} waits at POST_TEST_TRAFFIC_SHIFT with the gate passed: the new revision runs ${outcome.taskDefinitionArn} ` +
+    `with the test traffic and no user reaches it. To go live, run mode: promote with expected-task-definition-arn: ${outcome.taskDefinitionArn}${until}.`;
+  core.notice(message, { title: `Prepared ${service}; users stay on the previous revision` });
+  notes.notes.push(message);
+  return { outcome: { status: 'succeeded', ...outcome }, notes };
 }
 
 /** ECS reported SUCCESSFUL: record it, then the team's command after the deploy. */

@@ -6,7 +6,7 @@
 // moved, the watch keeps running and a failure stops the deployment with ROLLBACK. ECS owns the weights:
 // the action never writes a listener rule here.
 import * as core from '@actions/core';
-import type { ServiceDeploymentState } from '../aws/ports.js';
+import type { HookState, ServiceDeploymentState } from '../aws/ports.js';
 import { Cancelled, errorMessage } from '../errors.js';
 import type { WatchCheck } from '../health/gate.js';
 import { formatDurationInput } from '../duration.js';
@@ -34,10 +34,14 @@ export interface FollowOptions {
   setup: BuiltInSetup;
   arn: string;
   taskDefinitionArn: string;
+  /** `mode: prepare`: once the gate at this stage passed, stop there and leave its hook waiting for `mode: promote`. */
+  holdAt?: string;
 }
 
 export interface Followed {
-  end: 'succeeded' | 'rolled-back' | 'failed';
+  end: 'succeeded' | 'rolled-back' | 'failed' | 'held';
+  /** `held`: the hook left waiting, with when ECS times it out. */
+  heldHook?: HookState;
   /** Why it rolled back or failed, one line. */
   reason?: string;
   /** The error behind the reason (a failed command's output rides along). */
@@ -180,6 +184,10 @@ export async function follow(o: FollowOptions): Promise<Followed> {
         const stage = d.lifecycleStage ?? 'an unknown stage';
         const failure = await gate(o, stage, d, state.productionMoved);
         if (failure) return await rollBack(`${failure.reason} (at ${stage})`, failure.cause);
+        if (o.holdAt === stage) {
+          rows.close('ok', `held for mode: promote (hook ${hook.hookId})`);
+          return { end: 'held', heldHook: hook, ...state };
+        }
         await continueAt(o, hook.hookId, stage);
         stageSince = clock.now();
         continue;

@@ -93,6 +93,25 @@ export function checkBuiltInService(config: Config, service: BuiltInService, pro
 }
 
 /**
+ * `mode: prepare` leaves the deployment waiting at the `stage` hook for an approval: a hook that continues on
+ * timeout would send the prepared release to users unapproved. Refused before any change; the time the hook
+ * gives the approval is said.
+ */
+export function requireHoldable(config: Config, setup: BuiltInSetup, stage: string): void {
+  const hooks = setup.service.hooks.filter((h) => h.targetType === 'PAUSE' && h.stages.includes(stage));
+  const continuing = hooks.filter((h) => h.timeoutAction === 'CONTINUE');
+  if (continuing.length > 0) {
+    throw new InputError(
+      'mode',
+      'prepare',
+      `a service whose PAUSE hook at ${stage} rolls back when it times out: this one continues (timeoutConfiguration.action CONTINUE), so a prepared release would reach users unapproved when the approval takes longer than ${continuing[0]?.timeoutInMinutes ?? '?'} minutes. Set timeoutConfiguration.action to ROLLBACK`,
+    );
+  }
+  const minutes = Math.min(...hooks.map((h) => h.timeoutInMinutes));
+  core.info(`mode: prepare: the ${stage} hook waits up to ${minutes} minutes for mode: promote, then rolls the deployment back.`);
+}
+
+/**
  * The hook's own timeout must never be the safety net: a job that died leaves the deployment paused
  * until then, and a CONTINUE on timeout lets it go on to production unchecked.
  */

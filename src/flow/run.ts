@@ -38,15 +38,15 @@ export interface Overrides {
 
 /**
  * The engine and the mode choose the flow, here and nowhere else. engine: traffic has no deploy of its own
- * (its deploy verifies and switches); engine: ecs has its own three (ECS deploys, the action gates); the
- * inputs refuse prepare and promote for both.
+ * (its deploy verifies and switches; the inputs refuse prepare and promote for it); engine: ecs has its own
+ * five (ECS deploys, the action gates).
  */
 function flowFor(config: Config): (config: Config, deps: FlowDeps) => Promise<FlowResult> {
   // Loaded only when configured: the pair's start-up does not carry the built-in engine.
   if (config.engine === 'ecs') {
     return async (c, d) => {
       const engine = await import('./builtin-engine.js');
-      return c.mode === 'rollback' ? engine.builtInRollback(c, d) : c.mode === 'status' ? engine.builtInStatus(c, d) : engine.builtInDeploy(c, d);
+      return { deploy: engine.builtInDeploy, prepare: engine.builtInPrepare, promote: engine.builtInPromote, rollback: engine.builtInRollback, status: engine.builtInStatus }[c.mode](c, d);
     };
   }
   if (config.engine === 'traffic') return { deploy: trafficDeploy, prepare: trafficDeploy, promote: trafficDeploy, rollback: manualRollback, status }[config.mode];

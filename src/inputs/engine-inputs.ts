@@ -29,9 +29,6 @@ export function refuseForBuiltIn(inputs: InputReader, mode: Mode | undefined): v
   for (const [name, why] of refusals) {
     if (inputs.raw(name) !== INPUT_DEFAULTS[name]) inputs.report(new InputError(name, inputs.raw(name), why));
   }
-  if (mode === 'prepare' || mode === 'promote') {
-    inputs.report(new InputError('mode', mode, "deploy, rollback or status with engine: ecs: its PAUSE hook at POST_TEST_TRAFFIC_SHIFT is where the new revision waits to be checked, and mode: deploy gates it there"));
-  }
 }
 
 /** engine: ecs: during the gate the test listener rule forwards only to the new revision, so the URLs need no colour. */
