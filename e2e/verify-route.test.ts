@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { BlueGreenScenario, Sandbox } from '../sandbox/index.js';
 import { ACTION_DIR, inputsFor, retire, startE2eSandbox } from './support/fixture.js';
 import { expectRun, printFigures, recordFigures } from './support/metrics.js';
-import { colourOf, liveColour, lockName, parameterValue, record } from './support/observe.js';
+import { colourOf, liveColour, lockName, parameterValue, record, verificationRules } from './support/observe.js';
 import { runAction } from '../sandbox/harness/runner.js';
 import { annotations, LOAD_RATE, runPlain, runUnderLoad, startUsers, STEP_TIMEOUT_MS, stopAllLoads, TEST_TIMEOUT_MS } from './support/run-under-load.js';
 
@@ -22,17 +22,12 @@ afterAll(async () => {
 });
 
 const CLIENTS = 20;
-const HEADER = 'X-Blue-Green-Verify';
 
 /** A pair with no test listener: the production address is all there is. */
 const pair = (name: string, stickinessSeconds?: number) => sandbox.createBlueGreen({ name, desiredCount: 2, ...(stickinessSeconds ? { stickinessSeconds } : {}) });
 
 /** The health check through the production listener: the action proves it reaches the rule, then adds the header. */
 const inputs = (sc: BlueGreenScenario, extra: Record<string, string> = {}) => inputsFor(sc, { 'health-check-url': `${sc.prodUrl}/health`, ...extra });
-
-/** Rules on the production listener carrying the verification header. */
-const verificationRules = (sc: BlueGreenScenario) =>
-  (sandbox.world.elb.listener(sc.listenerArn)?.rules ?? []).filter((r) => r.conditions.some((c) => c.Field === 'http-header' && (c.HttpHeaderConfig as { HttpHeaderName?: string } | undefined)?.HttpHeaderName === HEADER));
 
 /** The production forward's stickiness setting, to compare before and after. */
 const stickinessOf = (sc: BlueGreenScenario) => JSON.stringify(sandbox.world.elb.listener(sc.listenerArn)?.defaultActions.find((a) => a.Type === 'forward')?.ForwardConfig);
@@ -68,7 +63,7 @@ describe('sticky production forward, no test listener', () => {
     expect(first.main.stdout).toContain('no client can be bound to green');
     expect(second.main.stdout).toContain('clients may be bound to blue until');
     expect(stickinessOf(sc)).toBe(stickinessBefore);
-    expect(verificationRules(sc)).toEqual([]);
+    expect(verificationRules(sandbox, sc)).toEqual([]);
     retire(sandbox, sc);
   }, 2 * TEST_TIMEOUT_MS);
 
@@ -84,7 +79,7 @@ describe('sticky production forward, no test listener', () => {
     expect(Object.keys(restored?.weights ?? {})).toEqual([sc.targetGroups.blue]);
     expect(afterRestore.byTargetGroup).toEqual({ [`${sc.name}-blue`]: afterRestore.total });
     expect(afterRestore.failed).toBe(0);
-    expect(verificationRules(sc)).toEqual([]);
+    expect(verificationRules(sandbox, sc)).toEqual([]);
     retire(sandbox, sc);
   }, TEST_TIMEOUT_MS);
 });
@@ -109,7 +104,7 @@ describe('the smoke test through the production listener', () => {
     // The secret never reached the log in clear.
     const token = /X-Blue-Green-Verify: ([0-9a-f]{48})/.exec(r.run.main.stdout)?.[1];
     expect(token).toBeUndefined();
-    expect(verificationRules(sc)).toEqual([]);
+    expect(verificationRules(sandbox, sc)).toEqual([]);
     expect(parameterValue(sandbox, lockName(sc))).toBeUndefined();
     retire(sandbox, sc);
   }, TEST_TIMEOUT_MS);
@@ -130,7 +125,7 @@ describe('the route is proven before it is trusted', () => {
     expect(error?.message).toContain("never got the verification rule's answer back");
     const changes = sandbox.requests({ since }).map((e) => e.operation).filter((op) => !/^(Describe|Get|List)/.test(op));
     expect(changes).toEqual(['PutParameter', 'CreateRule', 'DeleteRule', 'DeleteParameter']);
-    expect(verificationRules(sc)).toEqual([]);
+    expect(verificationRules(sandbox, sc)).toEqual([]);
     expect(sandbox.world.ecs.services.find((s) => s.name === sc.services.green.name)?.taskDefinitionArn).toBe(sc.taskDefinitionArn);
     retire(sandbox, sc);
   }, TEST_TIMEOUT_MS);
@@ -143,7 +138,7 @@ describe('a run killed with its runner', () => {
     // SIGKILL main once its rule forwards to green, and no post step: the runner is gone.
     const forwarding = new Promise<void>((resolve) => {
       const on = (e: { ruleArn: string }) => {
-        if (!verificationRules(sc).some((r) => r.arn === e.ruleArn) || colourOf(sc, sandbox.forwardWeights(e.ruleArn)) !== 'green') return;
+        if (!verificationRules(sandbox, sc).some((r) => r.arn === e.ruleArn) || colourOf(sc, sandbox.forwardWeights(e.ruleArn)) !== 'green') return;
         sandbox.events.off('ruleModified', on);
         resolve();
       };
@@ -151,7 +146,7 @@ describe('a run killed with its runner', () => {
     });
     const killed = await runAction({ actionDir: ACTION_DIR, inputs: inputs(sc, { 'task-definition': v2 }), env: sandbox.env(), timeoutMs: STEP_TIMEOUT_MS, cancelAfterMs: () => forwarding, killMain: true, skipPost: true });
     expect(killed.post).toBeUndefined();
-    const [left] = verificationRules(sc);
+    const [left] = verificationRules(sandbox, sc);
     expect(left).toBeDefined();
     expect(liveColour(sandbox, sc)).toBe('blue');
 
@@ -164,7 +159,7 @@ describe('a run killed with its runner', () => {
     const next = await runPlain(sandbox, inputs(sc, { 'task-definition': v2 }));
     expectRun(next, { conclusion: 'success', status: 'succeeded' });
     expect(next.summary).toContain(`Removed the verification rule ${left?.arn ?? '?'}`);
-    expect(verificationRules(sc)).toEqual([]);
+    expect(verificationRules(sandbox, sc)).toEqual([]);
     retire(sandbox, sc);
   }, 2 * TEST_TIMEOUT_MS);
 });

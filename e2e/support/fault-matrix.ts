@@ -8,7 +8,7 @@
 import type { BlueGreenScenario, FaultSpec, RequestLogEntry, Sandbox } from '../../sandbox/index.js';
 import { runAction, type ActionRun } from '../../sandbox/harness/runner.js';
 import { ACTION_DIR, createScenario, inputsFor, retire } from './fixture.js';
-import { bakeUnderway, colourOf, healthyTargets, liveColour, lockName, nextEvent, parameterValue } from './observe.js';
+import { bakeUnderway, colourOf, healthyTargets, liveColour, lockName, nextEvent, parameterValue, verificationRules } from './observe.js';
 import { startUsers, STEP_TIMEOUT_MS } from './run-under-load.js';
 
 /** Every operation the action calls (DescribeAlarms with cloudwatch-alarms, the rule ones with listener-rule-arn). */
@@ -188,16 +188,9 @@ function routeBoundary(sandbox: Sandbox, sc: BlueGreenScenario, at: RouteBoundar
   const within = 60_000;
   const request = (operation: string) => nextEvent<RequestLogEntry>(sandbox, 'request', (e) => e.operation === operation && e.status === 200, within, operation);
   const forwards = () =>
-    nextEvent<{ ruleArn: string }>(sandbox, 'ruleModified', (e) => verificationRules(sandbox, sc).includes(e.ruleArn) && colourOf(sc, sandbox.forwardWeights(e.ruleArn)) === 'green', within, 'the rule forwarding to green');
+    nextEvent<{ ruleArn: string }>(sandbox, 'ruleModified', (e) => verificationRules(sandbox, sc).some((r) => r.arn === e.ruleArn) && colourOf(sc, sandbox.forwardWeights(e.ruleArn)) === 'green', within, 'the rule forwarding to green');
   const steps: Record<RouteBoundary, () => Promise<unknown>> = { 'rule created': () => request('CreateRule'), 'rule forwards': forwards, 'rule deleted': () => request('DeleteRule') };
   return steps[at]().then(() => undefined);
-}
-
-/** The verification rules on the production listener now: rules whose conditions carry the run's header. */
-function verificationRules(sandbox: Sandbox, sc: BlueGreenScenario): string[] {
-  return (sandbox.world.elb.listener(sc.listenerArn)?.rules ?? [])
-    .filter((r) => r.conditions.some((c) => c.Field === 'http-header' && (c.HttpHeaderConfig as { HttpHeaderName?: string } | undefined)?.HttpHeaderName === 'X-Blue-Green-Verify'))
-    .map((r) => r.arn);
 }
 
 function judge(sandbox: Sandbox, sc: BlueGreenScenario, cell: Cell, run: ActionRun, name: string, wallMs: number): CellResult {
@@ -216,7 +209,7 @@ function judge(sandbox: Sandbox, sc: BlueGreenScenario, cell: Cell, run: ActionR
   if (live === 'blue' || live === 'green') expect(healthyTargets(sandbox, sc, live) > 0, `${live} has no healthy targets`);
   expect(record === live, `record ${record} ≠ forward ${live}`);
   expect(lock === 'gone', 'the lock was left');
-  const rules = verificationRules(sandbox, sc);
+  const rules = verificationRules(sandbox, sc).map((r) => r.arn);
   expect(rules.length === 0, `verification rule left: ${rules.join(', ')}`);
   expect(run.post === undefined || run.post.outcome === 'success', `post exited ${run.post?.exitCode ?? '?'}`);
 

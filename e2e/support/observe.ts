@@ -109,3 +109,9 @@ export function listenerCopy(sandbox: Sandbox, arn: string): unknown {
 /** Healthy targets of a colour's group right now. */
 export const healthyTargets = (sandbox: Sandbox, sc: BlueGreenScenario, colour: Colour): number =>
   sandbox.targetHealth(sc.targetGroups[colour]).filter((t) => t.state === 'healthy').length;
+
+/** The rules on the production listener that carry the action's verification header: a run's verification rule. */
+export const verificationRules = (sandbox: Sandbox, sc: BlueGreenScenario) =>
+  (sandbox.world.elb.listener(sc.listenerArn)?.rules ?? []).filter((r) =>
+    r.conditions.some((c) => c.Field === 'http-header' && (c.HttpHeaderConfig as { HttpHeaderName?: string } | undefined)?.HttpHeaderName === 'X-Blue-Green-Verify'),
+  );
