@@ -9,7 +9,7 @@ import type { BlueGreenScenario, FaultSpec, RequestLogEntry, Sandbox } from '../
 import { runAction, type ActionRun } from '../../sandbox/harness/runner.js';
 import { ACTION_DIR, createScenario, inputsFor, retire } from './fixture.js';
 import { bakeUnderway, colourOf, healthyTargets, liveColour, lockName, nextEvent, parameterValue, verificationRules } from './observe.js';
-import { startUsers, STEP_TIMEOUT_MS } from './run-under-load.js';
+import { explain, startUsers, STEP_TIMEOUT_MS } from './run-under-load.js';
 
 /** Every operation the action calls (DescribeAlarms with cloudwatch-alarms, the rule ones with listener-rule-arn). */
 export const OPERATIONS = [
@@ -89,6 +89,8 @@ export interface CellResult {
   wallMs: number;
   /** Broken promises; empty when the cell passed. */
   violations: string[];
+  /** The run's outputs, annotations and log tails when a promise broke: a CI log must say why. */
+  explanation?: string;
 }
 
 const ALARM = 'fault-matrix-ok';
@@ -111,6 +113,9 @@ export async function runCell(sandbox: Sandbox, cell: Cell, name: string): Promi
     'cloudwatch-alarms': ALARM,
     'traffic-shift': 'canary 25% 500ms',
     'bake-time': degrades(cell) ? '6s' : '1s',
+    // Four cells run at once, in the jest worker that also serves their load balancers: two probes lost to a
+    // stalled event loop must not roll back a healthy release (a degrading one fails every probe, in 2 s).
+    'unhealthy-threshold': '4',
   });
   // A few users, so a degrading release meets traffic; they also show the switch really serves.
   const users = degrades(cell) ? startUsers(`${sc.prodUrl}/`, 10) : undefined;
@@ -214,6 +219,9 @@ function judge(sandbox: Sandbox, sc: BlueGreenScenario, cell: Cell, run: ActionR
   expect(run.post === undefined || run.post.outcome === 'success', `post exited ${run.post?.exitCode ?? '?'}`);
 
   const killed = cell.group === 'SIGKILL' || cell.group === 'route SIGKILL';
+  const signalled = killed || cell.group === 'SIGINT' || cell.group === 'route SIGINT';
+  // The runner signals main only while it runs: a main that ended first tested no cancellation.
+  if (signalled) expect(run.main.signalsSent.length > 0, `main ended (status ${out.status ?? '(unset)'}) before the moment it was to be signalled`);
   if (!killed) {
     expect(!postAnnotations.some((a) => a.title?.startsWith('Main did not finish')), `post says main did not finish: ${postAnnotations.map((a) => a.title).join('; ')}`);
     const status = out.status ?? '';
@@ -239,6 +247,7 @@ function judge(sandbox: Sandbox, sc: BlueGreenScenario, cell: Cell, run: ActionR
     post: postAnnotations.map((a) => a.title).join('; ') || (run.post ? 'nothing to do' : '(skipped)'),
     wallMs,
     violations,
+    ...(violations.length > 0 ? { explanation: explain(run) } : {}),
   };
 }
 
