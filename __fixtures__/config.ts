@@ -29,6 +29,7 @@ export function makeConfig(overrides: Partial<Config> = {}): Config {
     bakeTimeMs: 300_000,
     alarms: [],
     waitTimeoutMs: 900_000,
+    forceNewDeployment: false,
     scaleDownPrevious: false,
     scaleDownDelayMs: 0,
     lock: true,

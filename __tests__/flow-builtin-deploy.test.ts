@@ -28,6 +28,8 @@ afterEach(() => {
 async function setup(o: { script?: typeof BLUE_GREEN_SCRIPT; config?: Record<string, unknown> } = {}) {
   const aws = new FakeAws({ rule: true });
   aws.actions.set(RULE, [forwardTo(TG.blue)]);
+  // The release: revision 2 (the service runs revision 1; ECS starts no deployment for the same one).
+  aws.taskDefinitions.set(taskDefArn(2), { taskDefinitionArn: taskDefArn(2), family: 'shop', revision: 2, status: 'ACTIVE', containerDefinitions: [{ name: 'app', image: 'shop:2' }] });
   const ecs = new FakeDeployments();
   if (o.script) ecs.script = o.script;
   aws.deployments = ecs;
@@ -48,7 +50,7 @@ async function setup(o: { script?: typeof BLUE_GREEN_SCRIPT; config?: Record<str
       lock: false,
       containerName: undefined,
       image: undefined,
-      taskDefinition: { kind: 'reference', value: taskDefArn(1) },
+      taskDefinition: { kind: 'reference', value: taskDefArn(2) },
       health: { url: TEST_URL, postSwitchUrl: PROD_URL, headers: {}, expectedStatus: [{ min: 200, max: 200 }], intervalMs: 1_000, timeoutMs: 500, healthyThreshold: 2, unhealthyThreshold: 2 },
       bakeTimeMs: 5_000,
       waitTimeoutMs: 60_000,
@@ -69,7 +71,7 @@ describe('engine: ecs deploy', () => {
     // The gate looked at the new revision through the test rule before it continued.
     expect(h.probe.callsTo(TEST_URL).length).toBeGreaterThanOrEqual(2);
     // UpdateService with the task definition only; no listener write of the action's own.
-    expect(h.aws.calls.filter((c) => c.op === 'ecs.updateService').map((c) => c.args[2])).toEqual([{ taskDefinitionArn: taskDefArn(1) }]);
+    expect(h.aws.calls.filter((c) => c.op === 'ecs.updateService').map((c) => c.args[2])).toEqual([{ taskDefinitionArn: taskDefArn(2) }]);
     expect(h.aws.calls.filter((c) => c.op === 'elb.writeActions')).toEqual([]);
     expect(h.deps.timeline.records().map((r) => r.phase)).toEqual(expect.arrayContaining(['ECS: SCALE_UP', 'ECS: POST_TEST_TRAFFIC_SHIFT', 'ECS: BAKE_TIME', 'Verify the new revision (test traffic)']));
   });
@@ -251,9 +253,25 @@ describe('engine: ecs deploy', () => {
     const h = await setup({ config: { stateParameter: '/shop/live', lock: true } });
     const result = await settle(builtInDeploy(h.config, h.deps), 1_000);
     expect(result.outcome.status).toBe('succeeded');
-    expect(h.aws.parameters.get('/shop/live')?.value).toBe(taskDefArn(1));
+    expect(h.aws.parameters.get('/shop/live')?.value).toBe(taskDefArn(2));
     expect(h.aws.parameters.has('/shop/live-lock')).toBe(false);
     expect(h.aws.calls.some((c) => c.op === 'ssm.putIfAbsent' && c.args[0] === '/shop/live-lock')).toBe(true);
+  });
+
+  it('refuses, before any change, a deploy of the task definition the service runs: ECS would start no deployment', async () => {
+    const h = await setup({ config: { taskDefinition: { kind: 'reference', value: taskDefArn(1) } } });
+    const result = await settle(builtInDeploy(h.config, h.deps)).catch((e: unknown) => e);
+    expect(String(result)).toContain("Input 'task-definition' is invalid");
+    expect(String(result)).toContain('Set force-new-deployment: true to start new tasks of it anyway');
+    expect(h.aws.mutations()).toEqual([]);
+    expect(h.ecs.running).toEqual([]);
+  });
+
+  it('force-new-deployment starts a deployment of the same task definition (UpdateService forceNewDeployment)', async () => {
+    const h = await setup({ config: { taskDefinition: { kind: 'reference', value: taskDefArn(1) }, forceNewDeployment: true } });
+    const result = await settle(builtInDeploy(h.config, h.deps), 1_000);
+    expect(result.outcome.status).toBe('succeeded');
+    expect(h.aws.callsOf('ecs.updateService').map((c) => c.args[2])).toEqual([{ taskDefinitionArn: taskDefArn(1), forceNewDeployment: true }]);
   });
 
   it('a dry run reads the service and plans, changing nothing', async () => {
@@ -298,6 +316,8 @@ describe('engine: ecs rollback and status', () => {
   it('mode: rollback after a finished deployment deploys the previous revision again, through the gates', async () => {
     const h = await setup();
     h.ecs.history = [{ arn: 'arn:done', status: 'SUCCESSFUL', createdAt: T0 - 60_000, sources: [{ arn: 'rev-source' }], target: { arn: 'rev-old' }, hooks: [] }];
+    // The service runs what that deployment deployed; its source revision ran revision 1.
+    h.ecs.service.taskDefinitionArn = taskDefArn(2);
     const result = await settle(builtInRollback({ ...h.config, mode: 'rollback', taskDefinition: { kind: 'live' } }, h.deps), 1_000);
     expect(result.outcome).toMatchObject({ status: 'succeeded', rolledBack: true, taskDefinitionArn: taskDefArn(1) });
     expect(h.ecs.calls).toContain('resume CONTINUE at POST_TEST_TRAFFIC_SHIFT');

@@ -114,6 +114,13 @@ describe('deploy: all at once', () => {
     expect(h.aws.liveColour(TEST_LISTENER)).toBe('blue');
   });
 
+  it('force-new-deployment asks ECS for new tasks of the idle colour even when its task definition is unchanged', async () => {
+    const h = await harness({ config: { forceNewDeployment: true } });
+    const result = await settle(deploy(h.config, h.deps));
+    expect(result.outcome.status).toBe('succeeded');
+    expect(h.aws.callsOf('ecs.updateService')[0]?.args[2]).toMatchObject({ forceNewDeployment: true });
+  });
+
   it('deploys blue when green is live', async () => {
     const h = await harness({ aws: new FakeAws({ live: 'green' }) });
     const result = await settle(deploy(h.config, h.deps));

@@ -129,6 +129,7 @@ describe('readConfig defaults', () => {
       alarms: [],
       waitTimeoutMs: 900_000,
       verifyRoute: 'auto',
+      forceNewDeployment: false,
       scaleDownPrevious: false,
       scaleDownDelayMs: 0,
       lock: true,
@@ -1033,8 +1034,8 @@ describe('mode: prepare and mode: promote', () => {
   });
 
   it('promote refuses the inputs that choose or build a release: prepare did that', () => {
-    const errors = errorsOf({ mode: 'promote', 'expected-task-definition-arn': ARN, 'task-definition': 'shop:8', 'container-name': 'app', image: 'shop:8', 'pre-deploy-command': './expand.sh' });
-    expect(errors.map((e) => e.input).sort()).toEqual(['container-name', 'image', 'pre-deploy-command', 'task-definition']);
+    const errors = errorsOf({ mode: 'promote', 'expected-task-definition-arn': ARN, 'task-definition': 'shop:8', 'container-name': 'app', image: 'shop:8', 'pre-deploy-command': './expand.sh', 'force-new-deployment': 'true' });
+    expect(errors.map((e) => e.input).sort()).toEqual(['container-name', 'force-new-deployment', 'image', 'pre-deploy-command', 'task-definition']);
     expect(errors[0]?.message).toContain('no value with mode: promote');
   });
 
@@ -1131,13 +1132,13 @@ describe('engine', () => {
   it('traffic refuses every input it would ignore, and the modes that deploy a release', () => {
     const errors = (() => {
       try {
-        readConfig((name) => ({ ...TRAFFIC, cluster: 'prod', 'blue-service': 'a', 'task-definition': 'shop:3', image: 'x', 'container-name': 'app', 'pre-deploy-task-command': 'migrate', 'scale-down-previous': 'true' })[name] ?? '', {});
+        readConfig((name) => ({ ...TRAFFIC, cluster: 'prod', 'blue-service': 'a', 'task-definition': 'shop:3', image: 'x', 'container-name': 'app', 'pre-deploy-task-command': 'migrate', 'scale-down-previous': 'true', 'force-new-deployment': 'true' })[name] ?? '', {});
       } catch (error) {
         return (error as InstanceType<typeof InputErrors>).errors;
       }
       return [];
     })();
-    expect(errors.map((e) => e.input).sort()).toEqual(['blue-service', 'cluster', 'container-name', 'image', 'pre-deploy-task-command', 'scale-down-previous', 'task-definition']);
+    expect(errors.map((e) => e.input).sort()).toEqual(['blue-service', 'cluster', 'container-name', 'force-new-deployment', 'image', 'pre-deploy-task-command', 'scale-down-previous', 'task-definition']);
     expect(errors[0]?.message).toContain('no value with engine: traffic');
     expect(() => readConfig((name) => ({ ...TRAFFIC, mode: 'prepare' })[name] ?? '', {})).toThrow(/nothing to prepare/);
   });

@@ -120,6 +120,19 @@ describe('engine: ecs', () => {
     expect(hookOutcomes(sc, since)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
   }, TEST_TIMEOUT_MS);
 
+  it('the task definition the service runs already is refused before any change (ECS would start no deployment); force-new-deployment deploys it', async () => {
+    const sc = await service('e2e-ecs-same');
+    const since = Date.now();
+    const refused = await runPlain(sandbox, inputs(sc, { 'task-definition': sc.taskDefinitionArn }));
+    expectRun(refused, { conclusion: 'failure', status: 'failed' });
+    expect(annotations(refused, 'error')[0]?.message).toContain('Set force-new-deployment: true');
+    expect(calls('UpdateService', since)).toEqual([]);
+    const forced = await runPlain(sandbox, inputs(sc, { 'task-definition': sc.taskDefinitionArn, 'force-new-deployment': 'true' }));
+    expectRun(forced, { conclusion: 'success', status: 'succeeded' });
+    expect(latest(sc)?.status).toBe('SUCCESSFUL');
+    expect(weights(sc)).toEqual({ a: 0, b: 100 });
+  }, TEST_TIMEOUT_MS);
+
   it('a release that fails through the test rule is rolled back at POST_TEST_TRAFFIC_SHIFT: no user ever reaches it', async () => {
     const sc = await service('e2e-ecs-gate');
     // Its health path passes (ECS's SCALE_UP succeeds, so do the probes); real requests fail.

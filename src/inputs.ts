@@ -30,6 +30,7 @@ import { parseTrafficShift } from './inputs/traffic-shift.js';
 import type { Config, HealthCheckConfig, Mode } from './types.js';
 
 export { INPUT_DEFAULTS, REQUIRED_INPUTS, type InputName } from './inputs/contract.js';
+import { INPUT_DEFAULTS } from './inputs/contract.js';
 export { loadTaskDefinitionFile, renderImage } from './inputs/task-definition.js';
 
 const MAX_THRESHOLD = 100;
@@ -125,6 +126,7 @@ export function readConfig(
   const bakeTimeMs = inputs.read('bake-time', parseDuration);
   const alarms = inputs.read('cloudwatch-alarms', parseAlarmNames);
   const waitTimeoutMs = inputs.read('wait-timeout', positiveDuration('the longest wait for the ECS service to become stable'));
+  const forceNewDeployment = deploys ? inputs.read('force-new-deployment', parseSwitch) : refuseFor(inputs, 'traffic', 'force-new-deployment', false);
   const scaleDownPrevious = inputs.read('scale-down-previous', parseSwitch);
   const scaleDownDelayMs = inputs.read('scale-down-delay', parseDuration);
   const lock = inputs.read('lock', parseSwitch);
@@ -172,6 +174,7 @@ export function readConfig(
     bakeTimeMs: checked(bakeTimeMs),
     alarms: checked(alarms),
     waitTimeoutMs: checked(waitTimeoutMs),
+    forceNewDeployment: checked(forceNewDeployment),
     scaleDownPrevious: checked(scaleDownPrevious),
     scaleDownDelayMs: checked(scaleDownDelayMs),
     // engine: ecs holds the lock only in a state parameter it is given.
@@ -218,8 +221,8 @@ function readPromoteInputs(inputs: InputReader, mode: Mode | undefined): string 
     if (inputs.raw('expected-task-definition-arn') === '') {
       inputs.report(new InputError('expected-task-definition-arn', '', 'the task-definition-arn output of the mode: prepare step: promote switches to exactly what prepare deployed'));
     }
-    for (const name of ['task-definition', 'container-name', 'image', 'pre-deploy-command', 'pre-deploy-task-command'] as const) {
-      if (inputs.raw(name) !== '') {
+    for (const name of ['task-definition', 'container-name', 'image', 'pre-deploy-command', 'pre-deploy-task-command', 'force-new-deployment'] as const) {
+      if (inputs.raw(name) !== INPUT_DEFAULTS[name]) {
         inputs.report(new InputError(name, inputs.raw(name), `no value with mode: promote: the release was chosen, built and deployed by mode: prepare (give it there); promote checks it with expected-task-definition-arn`));
       }
     }

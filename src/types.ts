@@ -104,6 +104,8 @@ export interface Config {
   bakeTimeMs: number;
   alarms: string[];
   waitTimeoutMs: number;
+  /** `force-new-deployment`: start new tasks even when the service already runs the task definition. */
+  forceNewDeployment: boolean;
   scaleDownPrevious: boolean;
   scaleDownDelayMs: number;
   lock: boolean;

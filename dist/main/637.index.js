@@ -652,6 +652,7 @@ async function deployThrough(config, deps, notes, setup, release) {
     const taskDefinitionArn = 'existingArn' in resolved ? resolved.existingArn : await timeline.run('Register the task definition', () => (0,task_definition/* materialise */.fq)(ports.ecs, resolved));
     notes.release = { description: resolved.description, images: resolved.images, taskDefinitionArn };
     const base = { taskDefinitionArn, rolledBack: false };
+    refuseNoDeployment(config, setup, taskDefinitionArn);
     try {
         await (0,commands/* runTeamCommand */.QD)(config, deps, notes, 'pre-deploy', commandContext({ config, taskDefinitionArn }));
         if (config.commands.preDeployTask)
@@ -668,7 +669,7 @@ async function deployThrough(config, deps, notes, setup, release) {
     phase('deploying');
     const arn = await timeline.run(`Start the deployment of ${service}`, async () => {
         // The task definition only: re-sending loadBalancers would undo ECS's swap of the target groups.
-        await ports.ecs.updateService(config.cluster, service, { taskDefinitionArn });
+        await ports.ecs.updateService(config.cluster, service, { taskDefinitionArn, ...(config.forceNewDeployment ? { forceNewDeployment: true } : {}) });
         return findDeployment(config, deps, service, saved.startedAfter, taskDefinitionArn);
     });
     (0,src_state/* saveJson */.oG)(state, src_state/* StateKey */.zv.ServiceDeployment, { ...saved, arn });
@@ -746,6 +747,15 @@ function rolledBackMessage(service, reason, f) {
     const read = f.last ? `ECS reports the deployment ${f.last.status}${f.last.lifecycleStage ? ` (stage ${f.last.lifecycleStage})` : ''}, read back` : 'ECS could not be read back';
     const end = f.rollbackFinished ? '' : ': the rollback had not finished when the action stopped waiting — check the service, post looks again';
     return `Rolled back the deployment of ${service}: ${reason}. ${traffic[0]?.toUpperCase()}${traffic.slice(1)}; ${read}${end}.`;
+}
+/**
+ * ECS starts no service deployment for the task definition the service already runs: the run would wait out
+ * wait-timeout for one. Refused before the first change, unless force-new-deployment asks for new tasks of it.
+ */
+function refuseNoDeployment(config, setup, taskDefinitionArn) {
+    if (config.forceNewDeployment || taskDefinitionArn !== setup.service.taskDefinitionArn)
+        return;
+    throw new errors/* InputError */.dz('task-definition', taskDefinitionArn, `a task definition other than the one ${setup.service.serviceName} runs already: ECS starts no deployment for it. Set force-new-deployment: true to start new tasks of it anyway (a new image behind the same tag, say)`);
 }
 /** Refused before any change: a new deployment would supersede one in flight (and its hooks). */
 async function refuseInFlight(config, deps) {

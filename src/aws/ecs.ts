@@ -65,7 +65,7 @@ export function createEcsPort(client: ECSClient): EcsPort {
       return arn;
     },
 
-    async updateService(cluster: string, service: string, change: { taskDefinitionArn?: string; desiredCount?: number }): Promise<string> {
+    async updateService(cluster: string, service: string, change: { taskDefinitionArn?: string; desiredCount?: number; forceNewDeployment?: boolean }): Promise<string> {
       const id = `${cluster}/${service}`;
       const described = serviceLabel(cluster, service);
       const out = await client
@@ -75,6 +75,7 @@ export function createEcsPort(client: ECSClient): EcsPort {
             service,
             ...(change.taskDefinitionArn !== undefined && { taskDefinition: change.taskDefinitionArn }),
             ...(change.desiredCount !== undefined && { desiredCount: change.desiredCount }),
+            ...(change.forceNewDeployment && { forceNewDeployment: true }),
           }),
         )
         .catch((e: unknown) => rethrowNotFound(e, SERVICE_ERRORS, 'ECS service', id, CHECK_SERVICE, described));

@@ -66,8 +66,8 @@ export interface EcsPort {
   describeTaskDefinition(reference: string): Promise<TaskDefinition>;
   /** Returns the new revision's ARN. */
   registerTaskDefinition(input: RegisterTaskDefinitionCommandInput): Promise<string>;
-  /** Starts a rollout; returns the new PRIMARY deployment's id. `desiredCount` only when given. */
-  updateService(cluster: string, service: string, change: { taskDefinitionArn?: string; desiredCount?: number }): Promise<string>;
+  /** Starts a rollout; returns the new PRIMARY deployment's id. `desiredCount` only when given; `forceNewDeployment` starts new tasks of an unchanged task definition. */
+  updateService(cluster: string, service: string, change: { taskDefinitionArn?: string; desiredCount?: number; forceNewDeployment?: boolean }): Promise<string>;
   /** Starts one task; throws with ECS's reason when it places none (`failures`). Returns its ARN. */
   runTask(request: RunTaskRequest): Promise<string>;
   describeTask(cluster: string, taskArn: string): Promise<TaskState>;

@@ -5,7 +5,7 @@
 // deciding at each PAUSE (builtin-follow.ts) → record the live task definition → post-deploy-command.
 // ECS moves the weights and scales the old revision down; the action never writes a listener rule here.
 import * as core from '@actions/core';
-import { CommandFailed, errorMessage } from '../errors.js';
+import { CommandFailed, errorMessage, InputError } from '../errors.js';
 import { formatDurationInput } from '../duration.js';
 import { saveJson, StateKey, type Phase } from '../state.js';
 import type { Config } from '../types.js';
@@ -82,6 +82,7 @@ async function deployThrough(config: Config, deps: FlowDeps, notes: FlowNotes, s
   const taskDefinitionArn = 'existingArn' in resolved ? resolved.existingArn : await timeline.run('Register the task definition', () => materialise(ports.ecs, resolved));
   notes.release = { description: resolved.description, images: resolved.images, taskDefinitionArn };
   const base = { taskDefinitionArn, rolledBack: false } as const;
+  refuseNoDeployment(config, setup, taskDefinitionArn);
   try {
     await runTeamCommand(config, deps, notes, 'pre-deploy', commandContext({ config, taskDefinitionArn }));
     if (config.commands.preDeployTask) await runMigrationTask(config, deps, await ports.ecs.describeService(config.cluster, service), taskDefinitionArn);
@@ -97,7 +98,7 @@ async function deployThrough(config: Config, deps: FlowDeps, notes: FlowNotes, s
   phase('deploying');
   const arn = await timeline.run(`Start the deployment of ${service}`, async () => {
     // The task definition only: re-sending loadBalancers would undo ECS's swap of the target groups.
-    await ports.ecs.updateService(config.cluster, service, { taskDefinitionArn });
+    await ports.ecs.updateService(config.cluster, service, { taskDefinitionArn, ...(config.forceNewDeployment ? { forceNewDeployment: true } : {}) });
     return findDeployment(config, deps, service, saved.startedAfter, taskDefinitionArn);
   });
   saveJson(state, StateKey.ServiceDeployment, { ...saved, arn });
@@ -177,6 +178,19 @@ function rolledBackMessage(service: string, reason: string, f: Followed): string
   const read = f.last ? `ECS reports the deployment ${f.last.status}${f.last.lifecycleStage ? ` (stage ${f.last.lifecycleStage})` : ''}, read back` : 'ECS could not be read back';
   const end = f.rollbackFinished ? '' : ': the rollback had not finished when the action stopped waiting — check the service, post looks again';
   return `Rolled back the deployment of ${service}: ${reason}. ${traffic[0]?.toUpperCase()}${traffic.slice(1)}; ${read}${end}.`;
+}
+
+/**
+ * ECS starts no service deployment for the task definition the service already runs: the run would wait out
+ * wait-timeout for one. Refused before the first change, unless force-new-deployment asks for new tasks of it.
+ */
+function refuseNoDeployment(config: Config, setup: BuiltInSetup, taskDefinitionArn: string): void {
+  if (config.forceNewDeployment || taskDefinitionArn !== setup.service.taskDefinitionArn) return;
+  throw new InputError(
+    'task-definition',
+    taskDefinitionArn,
+    `a task definition other than the one ${setup.service.serviceName} runs already: ECS starts no deployment for it. Set force-new-deployment: true to start new tasks of it anyway (a new image behind the same tag, say)`,
+  );
 }
 
 /** Refused before any change: a new deployment would supersede one in flight (and its hooks). */

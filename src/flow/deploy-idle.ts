@@ -20,13 +20,14 @@ export async function updateIdleService(
   idle: ServiceInfo,
   live: ServiceInfo,
   taskDefinitionArn: string,
+  forceNewDeployment = false,
 ): Promise<IdleDeployment> {
   // The idle colour must carry the live load when it takes over (capacity.ts checks again before the
   // switch): one UpdateService starts the new revision at the live count.
   const needed = parityCount(live.desiredCount);
   const scaleUp = idle.desiredCount < needed ? needed : undefined;
   if (scaleUp !== undefined) core.info(`${idle.serviceName} wants ${idle.desiredCount} task(s), ${live.serviceName} ${live.desiredCount}: deploying it with ${scaleUp}.`);
-  const deploymentId = await ecs.updateService(cluster, idle.serviceName, { taskDefinitionArn, ...(scaleUp !== undefined ? { desiredCount: scaleUp } : {}) });
+  const deploymentId = await ecs.updateService(cluster, idle.serviceName, { taskDefinitionArn, ...(scaleUp !== undefined ? { desiredCount: scaleUp } : {}), ...(forceNewDeployment ? { forceNewDeployment } : {}) });
   core.info(`Updated ${idle.serviceName} to ${taskDefinitionArn} (deployment ${deploymentId}).`);
   return { deploymentId, desiredCount: scaleUp ?? idle.desiredCount };
 }

@@ -144,7 +144,7 @@ async function deployIdle(run: DeployRun, pair: DiscoveredPair, staged: StagedRe
     run.taskDefinitionArn = arn;
     deps.records?.start({ task: 'deploy', colour: idle, previousColour: pair.live, taskDefinitionArn: arn });
     notes.release = { description: staged.resolved.description, images: staged.resolved.images, taskDefinitionArn: arn };
-    const rollout = await updateIdleService(ports.ecs, config.cluster, idleService, liveService, arn);
+    const rollout = await updateIdleService(ports.ecs, config.cluster, idleService, liveService, arn, config.forceNewDeployment);
     desiredCount = rollout.desiredCount;
     await waitForRollout(ports.ecs, config.cluster, idleService.serviceName, { deploymentId: rollout.deploymentId, taskDefinitionArn: arn }, config.waitTimeoutMs, clock, signal, pollInterval(config.health.intervalMs, ROLLOUT_POLL_MS));
   });

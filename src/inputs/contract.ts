@@ -34,6 +34,7 @@ export const INPUT_DEFAULTS = {
   'bake-time': '5m',
   'cloudwatch-alarms': '',
   'wait-timeout': '15m',
+  'force-new-deployment': 'false',
   'scale-down-previous': 'false',
   'scale-down-delay': '0s',
   lock: 'true',
