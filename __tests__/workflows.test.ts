@@ -187,6 +187,27 @@ describe('validate-workflows', () => {
     expect(output).toContain('workflow_call and workflow_dispatch declare different inputs (only call: bake-time; only dispatch: -)');
   });
 
+  it('reports an action input the workflow neither passes nor leaves out with a reason, and an output it does not expose', () => {
+    const action = ACTION.replace('outputs:\n', '  engine:\n    description: engine\n    required: false\n    default: pair\noutputs:\n').replace(
+      'outputs:\n  status:\n    description: status\n',
+      'outputs:\n  status:\n    description: status\n  service-deployment-arn:\n    description: arn\n',
+    );
+    const { status, output } = validate(fixture({ action }));
+    expect(status).toBe(1);
+    expect(output).toContain("action input 'engine' is neither passed to the action nor listed with a reason in COVERAGE");
+    expect(output).toContain("action output 'service-deployment-arn' is not an output of the workflow, nor listed with a reason in COVERAGE");
+  });
+
+  it('reports a required workflow input that only the action uses while action.yml makes it optional (an engine may refuse it)', () => {
+    const action = ACTION.replace('    description: cluster\n    required: true\n', '    description: cluster\n    required: false\n');
+    const { status, output } = validate(fixture({ action }));
+    expect(status).toBe(1);
+    expect(output).toContain("input 'cluster' is required but only the action uses it, and action.yml makes it optional");
+    // Used by another step too (here the concurrency group is not a step; a credentials step is): allowed.
+    const workflow = REUSABLE.replace('      - id: run\n', '      - run: echo "$CLUSTER"\n        env:\n          CLUSTER: ${{ inputs.cluster }}\n      - id: run\n');
+    expect(validate(fixture({ action, workflow })).output).toContain('no problems');
+  });
+
   it('reports malformed YAML without crashing the validators', () => {
     const workflow = REUSABLE.replace('        description: bake', '        description: a `Name: value` line');
     const { status, output } = validate(fixture({ workflow }));

@@ -38,6 +38,46 @@ const MAX_DISPATCH_INPUTS = 25; // GitHub changelog 2025-12-04 (was 10)
 // Third-party actions are pinned by major tag (or a full commit SHA).
 const PINNED = /^[\w.-]+\/[\w./-]+@(v\d+|[0-9a-f]{40})$/;
 
+// What each reusable workflow deliberately leaves out of the action it runs, and why; every other input
+// of action.yml must be passed (so "every input of the action is an input of deploy.yml" stays true as
+// inputs are added) and every other output exposed. Workflows not named here are not checked for it.
+const RELEASE = 'a rollback deploys nothing new';
+const DISPATCH = "the action's default: workflow_dispatch allows at most 25 inputs and the button needs the identifiers first";
+const RECORDS = "the job's own record (record-deployment): the action's would need every caller to grant deployments: write";
+const READ_ONLY = 'status changes nothing and checks nothing';
+const NOT_EXPOSED_BY_STATUS = 'status moves no traffic';
+const COVERAGE = {
+  'deploy.yml': {
+    inputs: {
+      mode: 'always deploy',
+      'expected-live-color': 'mode: rollback only',
+      'expected-task-definition-arn': 'mode: promote only',
+      'github-token': "the job's own token, which holds what the caller grants",
+    },
+    outputs: {},
+  },
+  'deploy-with-approval.yml': {
+    inputs: { mode: 'prepare, then promote', 'expected-live-color': 'mode: rollback only', 'github-token': "the job's own token, which holds what the caller grants" },
+    outputs: {},
+  },
+  'rollback.yml': {
+    inputs: Object.fromEntries([
+      ['mode', 'always rollback'],
+      ...['task-definition', 'container-name', 'image', 'force-new-deployment', 'pre-deploy-command', 'pre-deploy-task-command', 'post-deploy-command', 'expected-task-definition-arn'].map((n) => [n, RELEASE]),
+      ...['health-check-expected-status', 'health-check-expected-body', 'health-check-interval', 'health-check-timeout', 'healthy-threshold', 'unhealthy-threshold', 'traffic-shift', 'bake-time', 'cloudwatch-alarms', 'scale-down-previous', 'scale-down-delay', 'smoke-test-command', 'command-timeout', 'lock'].map((n) => [n, DISPATCH]),
+      ...['github-deployment', 'environment', 'environment-url', 'github-token'].map((n) => [n, RECORDS]),
+    ]),
+    outputs: {},
+  },
+  'status.yml': {
+    inputs: Object.fromEntries([
+      ['mode', 'always status'],
+      ...['test-listener-arn', 'verify-route', 'task-definition', 'container-name', 'image', 'health-check-url', 'post-switch-health-check-url', 'health-check-headers', 'health-check-expected-status', 'health-check-expected-body', 'health-check-interval', 'health-check-timeout', 'healthy-threshold', 'unhealthy-threshold', 'traffic-shift', 'bake-time', 'cloudwatch-alarms', 'wait-timeout', 'force-new-deployment', 'scale-down-previous', 'scale-down-delay', 'lock', 'dry-run', 'expected-live-color', 'pre-deploy-command', 'pre-deploy-task-command', 'smoke-test-command', 'post-deploy-command', 'rollback-command', 'expected-task-definition-arn', 'github-deployment', 'environment', 'environment-url', 'github-token', 'command-timeout'].map((n) => [n, READ_ONLY]),
+    ]),
+    outputs: Object.fromEntries(['target-color', 'rolled-back', 'rollback-reason', 'switched-at'].map((n) => [n, NOT_EXPOSED_BY_STATUS])),
+  },
+};
+
 const root = path.resolve(process.argv[2] ?? '.');
 const problems = [];
 
@@ -230,7 +270,40 @@ function checkActionStep(file, keys, step, action, workflowInputs, job) {
   }
 }
 
+/**
+ * A reusable workflow covers the action: it passes every input of action.yml and exposes every output
+ * except what COVERAGE leaves out with a reason; and no input that some engine refuses is required (a
+ * workflow input is required only when a step other than the action needs it, e.g. for credentials).
+ */
+function checkCoverage(file, relPath, workflow, action, workflowInputs, passed) {
+  const coverage = COVERAGE[path.basename(relPath)];
+  const call = triggers(workflow).workflow_call;
+  if (!coverage || !action || call === undefined) return;
+  for (const name of Object.keys(isMapping(action.inputs) ? action.inputs : {})) {
+    if (!passed.has(name) && !(name in coverage.inputs)) file.report(['jobs'], 'coverage', `action input '${name}' is neither passed to the action nor listed with a reason in COVERAGE`);
+  }
+  const exposed = isMapping(call?.outputs) ? call.outputs : {};
+  for (const name of Object.keys(isMapping(action.outputs) ? action.outputs : {})) {
+    if (!(name in exposed) && !(name in coverage.outputs)) file.report(['on', 'workflow_call'], 'coverage', `action output '${name}' is not an output of the workflow, nor listed with a reason in COVERAGE`);
+  }
+  // Where else an input counts as needed: any step or job key but the action's `with`, the job's name
+  // and its concurrency group (a group key names the pair; it does not need any one input).
+  const outsideAction = JSON.stringify(Object.values(isMapping(workflow.jobs) ? workflow.jobs : {}).map((job) => ({
+    ...job,
+    name: undefined,
+    concurrency: undefined,
+    steps: (Array.isArray(job?.steps) ? job.steps : []).map((step) => (passed.stepsRunningAction.has(step) ? { ...step, with: undefined } : step)),
+  })));
+  for (const [name, spec] of Object.entries(workflowInputs)) {
+    if (spec?.required !== true || !passed.has(name) || action.inputs?.[name]?.required === true) continue;
+    if (!outsideAction.includes(`inputs.${name} `) && !outsideAction.includes(`inputs.${name}}`)) {
+      file.report(['on', 'workflow_call', 'inputs', name], 'coverage', `input '${name}' is required but only the action uses it, and action.yml makes it optional (some engine refuses or ignores it): give it a default`);
+    }
+  }
+}
+
 function checkJobs(file, workflow, action, workflowInputs, actionRepoName) {
+  const passed = Object.assign(new Set(), { stepsRunningAction: new Set() });
   checkConcurrencyQueue(file, ['concurrency'], workflow.concurrency);
   for (const [jobId, job] of Object.entries(isMapping(workflow.jobs) ? workflow.jobs : {})) {
     checkConcurrencyQueue(file, ['jobs', jobId, 'concurrency'], job?.concurrency);
@@ -243,12 +316,16 @@ function checkJobs(file, workflow, action, workflowInputs, actionRepoName) {
       const uses = text(step?.uses);
       if (!uses) return;
       const keys = ['jobs', jobId, 'steps', index];
-      if (action && runsThisAction(uses, checkoutPaths, actionRepoName)) checkActionStep(file, keys, step, action, workflowInputs, job);
-      else if (!uses.startsWith('./') && !uses.startsWith('docker://') && !PINNED.test(uses)) {
+      if (action && runsThisAction(uses, checkoutPaths, actionRepoName)) {
+        checkActionStep(file, keys, step, action, workflowInputs, job);
+        for (const name of Object.keys(isMapping(step.with) ? step.with : {})) passed.add(name);
+        passed.stepsRunningAction.add(step);
+      } else if (!uses.startsWith('./') && !uses.startsWith('docker://') && !PINNED.test(uses)) {
         file.report([...keys, 'uses'], 'pinning', `'${uses}' is not pinned to a major tag (@vN) or a commit SHA`);
       }
     });
   }
+  return passed;
 }
 
 async function main() {
@@ -275,7 +352,8 @@ async function main() {
     }
     schemaCheck(file, quietly(actionValidator.validateWorkflow, JSON.stringify(withoutSchemaLag(file.data))));
     const workflowInputs = checkTriggers(file, file.data);
-    checkJobs(file, file.data, action, workflowInputs, actionRepoName);
+    const passed = checkJobs(file, file.data, action, workflowInputs, actionRepoName);
+    checkCoverage(file, relPath, file.data, action, workflowInputs, passed);
   }
 
   const checked = `action.yml and ${workflowFiles.length} workflow file(s)`;
