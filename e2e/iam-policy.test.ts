@@ -127,4 +127,84 @@ describe('the README\'s IAM policy', () => {
     expect([...builtIn].filter((a) => !all.has(a) && a !== 'iam:PassRole' && a !== 'ecs:StopServiceDeployment').sort()).toEqual([]);
     expect([...called(statusSince)].sort()).toEqual(['ecs:DescribeServiceDeployments', 'ecs:DescribeServices', 'ecs:ListServiceDeployments']);
   }, 120_000);
+
+  it('engine: traffic: its own policy grants every call, and nothing it never calls', async () => {
+    // The README's engine: traffic block, found by its first Sid; IAM_README names another copy of the README
+    // (one holding a block that is not pasted yet).
+    type Statement = { Sid: string; Action: string | string[] };
+    const readme = readFileSync(process.env.IAM_README ?? 'README.md', 'utf8');
+    const block = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').find((b) => b.includes('"TrafficEngineReadTargets"'));
+    expect(block).toBeDefined();
+    const statements = (JSON.parse(block ?? '{}') as { Statement: Statement[] }).Statement;
+    const actionsOf = (list: Statement[]) => list.flatMap((s) => [s.Action].flat());
+    const granted = new Set(actionsOf(statements));
+    expect([...granted].filter((a) => a.startsWith('ecs:') || a === 'iam:PassRole')).toEqual([]);
+
+    sandbox.setAlarm('e2e-iam-traffic-5xx', 'OK');
+    const pair = await sandbox.createTargetPair({ name: 'e2e-iam-traffic', withTestListener: true });
+    const { elb } = clientsFor(sandbox);
+    // Set up before `since`: the production forward is a rule (ModifyRule) with target-group stickiness (the
+    // record's history is read), beside a verification rule a killed run left (its tags are read).
+    const rule = await elb.send(
+      new CreateRuleCommand({
+        ListenerArn: pair.listenerArn,
+        Priority: 10,
+        Conditions: [{ Field: 'path-pattern', Values: ['/*'] }],
+        Actions: [{
+          Type: 'forward',
+          ForwardConfig: {
+            TargetGroups: [{ TargetGroupArn: pair.targetGroups.blue, Weight: 100 }, { TargetGroupArn: pair.targetGroups.green, Weight: 0 }],
+            TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 60 },
+          },
+        }],
+      }),
+    );
+    const left = (priority: number) =>
+      elb.send(
+        new CreateRuleCommand({
+          ListenerArn: pair.listenerArn,
+          Priority: priority,
+          Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Blue-Green-Verify', Values: [`killed-${priority}`] } }],
+          Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200', MessageBody: 'left' } }],
+          Tags: [
+            { Key: 'ecs-blue-green-action:pair', Value: pair.parameterName },
+            { Key: 'ecs-blue-green-action:run', Value: `killed-${priority}` },
+            { Key: 'ecs-blue-green-action:expires', Value: '2026-01-01T00:00:00.000Z' },
+          ],
+        }),
+      );
+    await left(3);
+    // What the Auto Scaling group's instance refresh would do: green filled with v2, registered.
+    await pair.replaceTargets('green', { count: 2, version: 'v2' });
+    const inputs = (extra: Record<string, string>) => ({
+      ...FAST_INPUTS,
+      engine: 'traffic',
+      'blue-target-group-arn': pair.targetGroups.blue,
+      'green-target-group-arn': pair.targetGroups.green,
+      'listener-arn': pair.listenerArn,
+      'listener-rule-arn': rule.Rules?.[0]?.RuleArn ?? '',
+      'test-listener-arn': pair.testListenerArn ?? '',
+      'state-parameter': pair.parameterName,
+      ...extra,
+    });
+    // The verification rule checks the idle group through the production address (a host name, so the load
+    // balancer's DNS name is compared); the test listener is still pointed, for people to look at.
+    const route = { 'verify-route': 'header', 'health-check-url': `${pair.prodUrl.replace('127.0.0.1', 'localhost')}/health` };
+    const since = Date.now();
+    expectRun(await runPlain(sandbox, inputs({ ...route, 'cloudwatch-alarms': 'e2e-iam-traffic-5xx' })), { conclusion: 'success', status: 'succeeded' });
+    expectRun(await runPlain(sandbox, inputs({ ...route, mode: 'rollback', 'cloudwatch-alarms': 'e2e-iam-traffic-5xx' })), { conclusion: 'success', status: 'succeeded' });
+    await left(4);
+    const statusSince = Date.now();
+    expectRun(await runPlain(sandbox, inputs({ mode: 'status' })), { conclusion: 'success', status: 'no-op' });
+
+    const called = (from: number) => new Set(sandbox.requests({ since: from }).map((r) => `${IAM_PREFIX[r.service]}:${r.operation}`));
+    const all = called(since);
+    expect([...all].filter((a) => !granted.has(a)).sort()).toEqual([]);
+    // Granted but no API call: ELBv2 checks elasticloadbalancing:AddTags when CreateRule carries Tags.
+    expect([...granted].filter((a) => !all.has(a) && a !== 'elasticloadbalancing:AddTags').sort()).toEqual([]);
+    expect(sandbox.requests({ service: 'ecs', since })).toEqual([]);
+    // mode: status only reads: the Describe calls of TrafficEngineReadTargets and ssm:GetParameter.
+    const reads = new Set([...actionsOf(statements.filter((s) => s.Sid === 'TrafficEngineReadTargets')), 'ssm:GetParameter']);
+    expect([...called(statusSince)].filter((a) => !reads.has(a)).sort()).toEqual([]);
+  }, 120_000);
 });
