@@ -36,6 +36,14 @@ describe('documentation snippets', () => {
     }
   });
 
+  it('every action a snippet uses is at its current major (scripts/current-majors.json), or this one', () => {
+    const majors = JSON.parse(readFileSync('scripts/current-majors.json', 'utf8')) as Record<string, string>;
+    const uses = blocks.filter((b) => b.lang === 'yaml').flatMap((b) => [...b.text.matchAll(/uses:\s*([\w.-]+\/[\w./-]+)@(\S+)/g)].map((m) => ({ where: `${b.file} #${b.index}`, name: m[1] ?? '', ref: m[2] ?? '' })));
+    expect(uses.length).toBeGreaterThan(10);
+    const stale = uses.filter((u) => !/^OWNER\/ecs-blue-green-action\b/.test(u.name) && majors[u.name] !== u.ref);
+    expect(stale).toEqual([]);
+  });
+
   it('every call of a reusable workflow passes the inputs it requires', () => {
     const calls: { where: string; name: string; with: Record<string, unknown> }[] = [];
     for (const block of blocks.filter((b) => b.lang === 'yaml')) {

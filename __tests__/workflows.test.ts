@@ -180,6 +180,14 @@ describe('validate-workflows', () => {
     expect(output).toContain("queue must be 'single' or 'max', not 'all'");
   });
 
+  it('reports an action at an older major than scripts/current-majors.json, and an action the table does not know', () => {
+    const workflow = REUSABLE.replace('      - uses: actions/checkout@v6\n', '      - uses: actions/checkout@v5\n      - uses: someone/unknown-action@v1\n      - uses: actions/checkout@v6\n');
+    const { status, output } = validate(fixture({ workflow }));
+    expect(status).toBe(1);
+    expect(output).toContain("'actions/checkout@v5' is not the current major (v6, scripts/current-majors.json)");
+    expect(output).toContain("'someone/unknown-action' is not in scripts/current-majors.json");
+  });
+
   it('requires workflow_call and workflow_dispatch to declare the same inputs, which share one context', () => {
     const workflow = REUSABLE.replace('on:\n', 'on:\n  workflow_dispatch:\n    inputs:\n      cluster:\n        description: cluster\n        type: string\n');
     const { status, output } = validate(fixture({ workflow }));

@@ -79,6 +79,8 @@ const COVERAGE = {
 };
 
 const root = path.resolve(process.argv[2] ?? '.');
+// Read from this script's own repository (a fixture repository under test has none).
+const CURRENT_MAJORS = JSON.parse(readFileSync(new URL('./current-majors.json', import.meta.url), 'utf8'));
 const problems = [];
 
 /** Loads a YAML file as a document that can map a key path back to line:column. */
@@ -322,6 +324,11 @@ function checkJobs(file, workflow, action, workflowInputs, actionRepoName) {
         passed.stepsRunningAction.add(step);
       } else if (!uses.startsWith('./') && !uses.startsWith('docker://') && !PINNED.test(uses)) {
         file.report([...keys, 'uses'], 'pinning', `'${uses}' is not pinned to a major tag (@vN) or a commit SHA`);
+      } else if (!uses.startsWith('./') && !uses.startsWith('docker://')) {
+        const [name, ref] = uses.split('@');
+        const current = CURRENT_MAJORS[name];
+        if (!current) file.report([...keys, 'uses'], 'majors', `'${name}' is not in scripts/current-majors.json: look up its current major and add it`);
+        else if (/^v\d+$/.test(ref) && ref !== current) file.report([...keys, 'uses'], 'majors', `'${uses}' is not the current major (${current}, scripts/current-majors.json)`);
       }
     });
   }
