@@ -35,6 +35,8 @@ export function makeConfig(overrides: Partial<Config> = {}): Config {
     lock: true,
     dryRun: false,
     commands: { timeoutMs: 600_000 },
+    preDeployTask: { tags: [], startedBy: 'ecs-blue-green-action', environment: [] },
+    serviceSettings: {},
     run: { id: '42-1', description: 'acme/shop workflow "Deploy" run 42 (attempt 1)' },
     ...overrides,
   };

@@ -19,6 +19,17 @@ export const TG: Record<Colour, string> = {
 };
 export const SERVICES: Record<Colour, string> = { blue: 'shop-blue', green: 'shop-green' };
 export const PARAMETER = '/shop/live-color';
+/** The action inputs that name this pair (a deploy of it with the defaults). */
+export const PAIR_INPUTS: Readonly<Record<string, string>> = {
+  cluster: 'shop',
+  'blue-service': SERVICES.blue,
+  'green-service': SERVICES.green,
+  'blue-target-group-arn': TG.blue,
+  'green-target-group-arn': TG.green,
+  'listener-arn': LISTENER,
+  'state-parameter': PARAMETER,
+  'aws-region': REGION,
+};
 export const taskDefArn = (revision: number): string => `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/shop:${revision}`;
 
 /** A plain forward to one target group, in the shape AWS returns (both TargetGroupArn and ForwardConfig). */
@@ -48,6 +59,8 @@ interface ServiceState {
   events: string[];
   /** Describes left before the PRIMARY rollout settles; then it becomes `outcome`. */
   pendingDescribes: number;
+  /** deploymentController.type when not ECS. */
+  controller?: string;
 }
 
 /** One port call: its operation, a deep copy of its arguments, and the (fake) time it was made. */
@@ -222,6 +235,7 @@ export class FakeAws implements AwsPorts {
         targetGroupArns: s.targetGroupArns,
         deployments: s.deployments,
         events: s.events,
+        ...(s.controller ? { controller: s.controller } : {}),
         placement: { launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' } } },
       });
     },

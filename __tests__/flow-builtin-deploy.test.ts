@@ -274,6 +274,14 @@ describe('engine: ecs deploy', () => {
     expect(h.aws.callsOf('ecs.updateService').map((c) => c.args[2])).toEqual([{ taskDefinitionArn: taskDefArn(1), forceNewDeployment: true }]);
   });
 
+  it('enable-ecs-managed-tags, propagate-tags and the service-managed EBS volume go with the UpdateService that starts the deployment', async () => {
+    const volume = { name: 'data', managedEBSVolume: { roleArn: 'arn:aws:iam::123456789012:role/ebs', sizeInGiB: 20 } };
+    const h = await setup({ config: { serviceSettings: { enableECSManagedTags: true, propagateTags: 'SERVICE', volume } } });
+    const result = await settle(builtInDeploy(h.config, h.deps), 1_000);
+    expect(result.outcome.status).toBe('succeeded');
+    expect(h.aws.callsOf('ecs.updateService').map((c) => c.args[2])).toEqual([{ taskDefinitionArn: taskDefArn(2), enableECSManagedTags: true, propagateTags: 'SERVICE', volume }]);
+  });
+
   it('a dry run reads the service and plans, changing nothing', async () => {
     const h = await setup({ config: { dryRun: true } });
     const result = await settle(builtInDeploy(h.config, h.deps));

@@ -12,18 +12,11 @@ jest.unstable_mockModule('@actions/core', () => core);
 const { runMain } = await import('../src/flow/run.js');
 const { runPost } = await import('../src/flow/run-post.js');
 const { InputError } = await import('../src/errors.js');
-const { FakeAws, LISTENER, PARAMETER, REGION, SERVICES, TG, forwardTo } = await import('../__fixtures__/fake-aws.js');
+const { FakeAws, LISTENER, PAIR_INPUTS, PARAMETER, REGION, TG, forwardTo } = await import('../__fixtures__/fake-aws.js');
 const { LOCK, MemoryState, T0, advanceUntil, foreignLock, settle } = await import('../__fixtures__/flow.js');
 
 const INPUTS: Record<string, string> = {
-  cluster: 'shop',
-  'blue-service': SERVICES.blue,
-  'green-service': SERVICES.green,
-  'blue-target-group-arn': TG.blue,
-  'green-target-group-arn': TG.green,
-  'listener-arn': LISTENER,
-  'state-parameter': PARAMETER,
-  'aws-region': REGION,
+  ...PAIR_INPUTS,
   'bake-time': '1m',
 };
 
@@ -70,6 +63,7 @@ describe('runMain', () => {
       'rollback-reason': '',
       'switched-at': expect.stringMatching(/^2026-11-22T10:00:\d\d/),
       'service-deployment-arn': '',
+      'pre-deploy-task-arn': '',
       'target-color': 'green',
     });
     expect(w.aws.liveColour()).toBe('green');

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { LISTENER, PAIR_INPUTS, TG_BLUE, TG_GREEN } from '../__fixtures__/inputs.js';
 
 const setSecret = jest.fn<(secret: string) => void>();
 const getInput = jest.fn<(name: string) => string>(() => '');
@@ -13,22 +14,10 @@ const { readConfig, InputErrors, maskCredentialsFromEnv, loadTaskDefinitionFile,
 const { InputError } = await import('../src/errors.js');
 type InputErrorT = InstanceType<typeof InputError>;
 
-const TG_BLUE = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/app-blue/0123456789abcdef';
-const TG_GREEN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/app-green/fedcba9876543210';
-const LISTENER = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/my-alb/50dc6c495c0c9188/f2f7dc8efc522ab2';
 const RULE = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/my-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee';
 const TEST_LISTENER = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/my-alb/50dc6c495c0c9188/0123456789abcdef';
 
-const BASE: Record<string, string> = {
-  cluster: 'prod',
-  'blue-service': 'app-blue',
-  'green-service': 'app-green',
-  'blue-target-group-arn': TG_BLUE,
-  'green-target-group-arn': TG_GREEN,
-  'listener-arn': LISTENER,
-  'state-parameter': '/app/live-color',
-  'aws-region': 'us-east-1',
-};
+const BASE: Record<string, string> = { ...PAIR_INPUTS };
 
 const configWith = (overrides: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}) => {
   const inputs: Record<string, string> = { ...BASE, ...overrides };
@@ -136,6 +125,8 @@ describe('readConfig defaults', () => {
       dryRun: false,
       engine: 'pair',
       commands: { timeoutMs: 600_000 },
+      preDeployTask: { tags: [], startedBy: 'ecs-blue-green-action', environment: [] },
+      serviceSettings: {},
       run: expect.objectContaining({ id: expect.stringMatching(/^local-\d+-\d+-[0-9a-f]{8}$/) }),
     });
   });
@@ -973,7 +964,7 @@ describe('action.yml', () => {
   });
 
   it('declares the outputs of the contract, each described', () => {
-    expect(Object.keys(action.outputs)).toEqual(['status', 'live-color', 'previous-color', 'target-color', 'task-definition-arn', 'rolled-back', 'rollback-reason', 'switched-at', 'service-deployment-arn']);
+    expect(Object.keys(action.outputs)).toEqual(['status', 'live-color', 'previous-color', 'target-color', 'task-definition-arn', 'rolled-back', 'rollback-reason', 'switched-at', 'service-deployment-arn', 'pre-deploy-task-arn']);
     for (const output of Object.values(action.outputs)) expect(output.description).toBeTruthy();
   });
 

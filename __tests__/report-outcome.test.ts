@@ -30,6 +30,7 @@ describe('setOutputs', () => {
       'switched-at': '2026-11-01T12:05:00.000Z',
       'service-deployment-arn': '',
       'target-color': '',
+      'pre-deploy-task-arn': '',
     });
   });
 
@@ -46,6 +47,7 @@ describe('setOutputs', () => {
       'switched-at': '',
       'service-deployment-arn': '',
       'target-color': '',
+      'pre-deploy-task-arn': '',
     });
   });
 
@@ -63,7 +65,7 @@ describe('setOutputs', () => {
 
   it('names exactly the outputs of the v1 contract', () => {
     expect(Object.keys(outputValues({ status: 'no-op', rolledBack: false })).sort()).toEqual(
-      ['live-color', 'previous-color', 'rollback-reason', 'rolled-back', 'service-deployment-arn', 'status', 'switched-at', 'target-color', 'task-definition-arn'],
+      ['live-color', 'pre-deploy-task-arn', 'previous-color', 'rollback-reason', 'rolled-back', 'service-deployment-arn', 'status', 'switched-at', 'target-color', 'task-definition-arn'],
     );
   });
 });

@@ -46,6 +46,36 @@ describe('pre-deploy-task-command', () => {
     retire(sandbox, sc);
   }, TEST_TIMEOUT_MS);
 
+  it('starts the task with pre-deploy-task-tags, pre-deploy-task-environment and enable-ecs-managed-tags, and reports it as pre-deploy-task-arn', async () => {
+    const sc = await createScenario(sandbox, 'e2e-migrate-tags');
+    const v2 = sc.registerTaskDefinition({ version: 'v2' });
+
+    const r = await runUnderLoad(sandbox, sc, {
+      inputs: inputsFor(sc, {
+        'task-definition': v2,
+        'pre-deploy-task-command': 'echo "migrating to $MIGRATION_TARGET"; exit 0',
+        'pre-deploy-task-tags': '[{"key": "team", "value": "payments"}]',
+        'pre-deploy-task-environment': 'MIGRATION_TARGET=schema-7',
+        'pre-deploy-task-started-by': 'release-7',
+        'enable-ecs-managed-tags': 'true',
+      }),
+    });
+
+    expectRun(r.run, { conclusion: 'success', status: 'succeeded' });
+    const [task, ...more] = migrationTasks(sc.clusterName);
+    expect(more).toEqual([]);
+    // Read back from the sandbox: what RunTask was given, and what the process saw.
+    expect(task?.standalone).toMatchObject({ startedBy: 'release-7', enableECSManagedTags: true, tags: [{ key: 'team', value: 'payments' }, { key: 'aws:ecs:clusterName', value: sc.clusterName }] });
+    expect(task?.standalone?.overrides).toMatchObject({ containerOverrides: [{ environment: [{ name: 'MIGRATION_TARGET', value: 'schema-7' }] }] });
+    expect(sandbox.taskOutput(task?.arn ?? '')).toEqual(['migrating to schema-7']);
+    expect(r.run.outputs['pre-deploy-task-arn']).toBe(task?.arn);
+    // The environment's value is not logged.
+    expect(r.run.main.stdout).toContain('MIGRATION_TARGET');
+    expect(r.run.main.stdout).not.toMatch(/MIGRATION_TARGET=schema-7/);
+    expect(r.load.failed).toBe(0);
+    retire(sandbox, sc);
+  }, TEST_TIMEOUT_MS);
+
   it('a failing migration stops the deploy: the idle service keeps its version, users see nothing, the step says why', async () => {
     const sc = await createScenario(sandbox, 'e2e-migrate-fail');
     const v2 = sc.registerTaskDefinition({ version: 'v2' });
@@ -60,6 +90,7 @@ describe('pre-deploy-task-command', () => {
     const [error] = annotations(r.run, 'error');
     expect(error?.message).toContain(`task ${task?.arn ?? '?'} exited with code 3; EssentialContainerExited: Essential container in task exited. Nothing else was changed`);
     expect(sandbox.taskOutput(task?.arn ?? '')).toEqual(['relation users already exists']);
+    expect(r.run.outputs['pre-deploy-task-arn']).toBe(task?.arn);
     expect(r.recorder.listenerChanges).toEqual([]);
     expect(parameterValue(sandbox, sc.parameterName)).toBe('blue');
     expect(parameterValue(sandbox, lockName(sc))).toBeUndefined();

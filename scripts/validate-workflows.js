@@ -63,18 +63,18 @@ const COVERAGE = {
   'rollback.yml': {
     inputs: Object.fromEntries([
       ['mode', 'always rollback'],
-      ...['task-definition', 'container-name', 'image', 'force-new-deployment', 'pre-deploy-command', 'pre-deploy-task-command', 'post-deploy-command', 'expected-task-definition-arn'].map((n) => [n, RELEASE]),
+      ...['task-definition', 'container-name', 'image', 'force-new-deployment', 'pre-deploy-command', 'pre-deploy-task-command', 'post-deploy-command', 'expected-task-definition-arn', 'pre-deploy-task-tags', 'pre-deploy-task-started-by', 'pre-deploy-task-environment', 'pre-deploy-task-managed-ebs-volume-name', 'pre-deploy-task-managed-ebs-volume', 'enable-ecs-managed-tags', 'propagate-tags', 'service-managed-ebs-volume-name', 'service-managed-ebs-volume'].map((n) => [n, RELEASE]),
       ...['health-check-expected-status', 'health-check-expected-body', 'health-check-interval', 'health-check-timeout', 'healthy-threshold', 'unhealthy-threshold', 'traffic-shift', 'bake-time', 'cloudwatch-alarms', 'scale-down-previous', 'scale-down-delay', 'smoke-test-command', 'command-timeout', 'lock'].map((n) => [n, DISPATCH]),
       ...['github-deployment', 'environment', 'environment-url', 'github-token'].map((n) => [n, RECORDS]),
     ]),
-    outputs: {},
+    outputs: { 'pre-deploy-task-arn': RELEASE },
   },
   'status.yml': {
     inputs: Object.fromEntries([
       ['mode', 'always status'],
-      ...['test-listener-arn', 'verify-route', 'task-definition', 'container-name', 'image', 'health-check-url', 'post-switch-health-check-url', 'health-check-headers', 'health-check-expected-status', 'health-check-expected-body', 'health-check-interval', 'health-check-timeout', 'healthy-threshold', 'unhealthy-threshold', 'traffic-shift', 'bake-time', 'cloudwatch-alarms', 'wait-timeout', 'force-new-deployment', 'scale-down-previous', 'scale-down-delay', 'lock', 'dry-run', 'expected-live-color', 'pre-deploy-command', 'pre-deploy-task-command', 'smoke-test-command', 'post-deploy-command', 'rollback-command', 'expected-task-definition-arn', 'github-deployment', 'environment', 'environment-url', 'github-token', 'command-timeout'].map((n) => [n, READ_ONLY]),
+      ...['test-listener-arn', 'verify-route', 'task-definition', 'container-name', 'image', 'health-check-url', 'post-switch-health-check-url', 'health-check-headers', 'health-check-expected-status', 'health-check-expected-body', 'health-check-interval', 'health-check-timeout', 'healthy-threshold', 'unhealthy-threshold', 'traffic-shift', 'bake-time', 'cloudwatch-alarms', 'wait-timeout', 'force-new-deployment', 'scale-down-previous', 'scale-down-delay', 'lock', 'dry-run', 'expected-live-color', 'pre-deploy-command', 'pre-deploy-task-command', 'smoke-test-command', 'post-deploy-command', 'rollback-command', 'expected-task-definition-arn', 'github-deployment', 'environment', 'environment-url', 'github-token', 'command-timeout', 'pre-deploy-task-tags', 'pre-deploy-task-started-by', 'pre-deploy-task-environment', 'pre-deploy-task-managed-ebs-volume-name', 'pre-deploy-task-managed-ebs-volume', 'enable-ecs-managed-tags', 'propagate-tags', 'service-managed-ebs-volume-name', 'service-managed-ebs-volume'].map((n) => [n, READ_ONLY]),
     ]),
-    outputs: Object.fromEntries(['target-color', 'rolled-back', 'rollback-reason', 'switched-at'].map((n) => [n, NOT_EXPOSED_BY_STATUS])),
+    outputs: { ...Object.fromEntries(['target-color', 'rolled-back', 'rollback-reason', 'switched-at'].map((n) => [n, NOT_EXPOSED_BY_STATUS])), 'pre-deploy-task-arn': READ_ONLY },
   },
 };
 

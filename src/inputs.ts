@@ -27,6 +27,7 @@ import { readGitHubDeployment } from './inputs/github.js';
 import { parseColour, parseEngine, parseMode, parseSwitch, parseVerifyRoute } from './inputs/scalars.js';
 import { parseTaskDefinitionArn, parseTaskDefinitionSource, taskDefinitionArnRegion } from './inputs/task-definition.js';
 import { parseTrafficShift } from './inputs/traffic-shift.js';
+import { ECS_TASK_INPUTS, readPreDeployTask, readServiceSettings, shown } from './inputs/task-options.js';
 import type { Config, HealthCheckConfig, Mode } from './types.js';
 
 export { INPUT_DEFAULTS, REQUIRED_INPUTS, type InputName } from './inputs/contract.js';
@@ -90,6 +91,7 @@ export function readConfig(
   if (deploys) checkImageRendering(inputs, taskDefinition, containerName, image);
   if (!deploys) {
     refuseFor(inputs, 'traffic', 'pre-deploy-task-command');
+    for (const name of ECS_TASK_INPUTS) if (inputs.raw(name) !== INPUT_DEFAULTS[name]) inputs.report(new InputError(name, shown(inputs, name), 'no value with engine: traffic: there is no ECS task or service for the action to start or update'));
     if (mode === 'prepare' || mode === 'promote') {
       inputs.report(new InputError('mode', mode, 'deploy, rollback or status with engine: traffic: there is nothing to prepare, the target groups are filled by something else (mode: deploy verifies the idle group and switches)'));
     }
@@ -137,6 +139,9 @@ export function readConfig(
   }
 
   const commands = readCommands(inputs);
+  const promoting = mode === 'promote';
+  const preDeployTask = readPreDeployTask(inputs, deploys && !promoting && inputs.raw('pre-deploy-task-command') !== '', !deploys || promoting);
+  const serviceSettings = deploys && !promoting ? readServiceSettings(inputs) : {};
   const github = readGitHubDeployment(inputs);
 
   const expectedTaskDefinitionArn = readPromoteInputs(inputs, mode);
@@ -181,6 +186,8 @@ export function readConfig(
     lock: checked(lock) && (!builtIn || stateParameter !== undefined),
     dryRun: checked(dryRun),
     commands: checked(commands),
+    preDeployTask,
+    serviceSettings,
     ...(github ? { github } : {}),
     ...(expectedLiveColour ? { expectedLiveColour } : {}),
     ...(expectedTaskDefinitionArn ? { expectedTaskDefinitionArn } : {}),
@@ -215,15 +222,17 @@ function readRegion(inputs: InputReader, env: NodeJS.ProcessEnv): string | undef
  * and the inputs that choose or build a release, or run before the idle service is updated, would be
  * ignored — so they are refused rather than silently dropped.
  */
+const PROMOTE_REFUSES: readonly InputName[] = ['task-definition', 'container-name', 'image', 'pre-deploy-command', 'pre-deploy-task-command', 'force-new-deployment', ...ECS_TASK_INPUTS];
+
 function readPromoteInputs(inputs: InputReader, mode: Mode | undefined): string | undefined {
   const expected = inputs.optional('expected-task-definition-arn', parseTaskDefinitionArn);
   if (mode === 'promote') {
     if (inputs.raw('expected-task-definition-arn') === '') {
       inputs.report(new InputError('expected-task-definition-arn', '', 'the task-definition-arn output of the mode: prepare step: promote switches to exactly what prepare deployed'));
     }
-    for (const name of ['task-definition', 'container-name', 'image', 'pre-deploy-command', 'pre-deploy-task-command', 'force-new-deployment'] as const) {
+    for (const name of PROMOTE_REFUSES) {
       if (inputs.raw(name) !== INPUT_DEFAULTS[name]) {
-        inputs.report(new InputError(name, inputs.raw(name), `no value with mode: promote: the release was chosen, built and deployed by mode: prepare (give it there); promote checks it with expected-task-definition-arn`));
+        inputs.report(new InputError(name, shown(inputs, name), `no value with mode: promote: the release was chosen, built and deployed by mode: prepare (give it there); promote checks it with expected-task-definition-arn`));
       }
     }
   } else if (expected !== undefined && mode !== undefined) {

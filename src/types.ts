@@ -73,6 +73,38 @@ export interface TeamCommands {
   timeoutMs: number;
 }
 
+/** An ECS tag, as RunTask and TagResource take it. */
+export interface EcsTag {
+  key: string;
+  value: string;
+}
+
+/** `propagate-tags`: where ECS copies tags to tasks from. RunTask takes only TASK_DEFINITION or NONE. */
+export type PropagateTags = 'TASK_DEFINITION' | 'SERVICE' | 'NONE';
+
+/** A volume of the task definition (`configuredAtLaunch: true`) and the EBS volume ECS creates for it. */
+export interface ManagedVolume {
+  name: string;
+  /** ServiceManagedEBSVolumeConfiguration or TaskManagedEBSVolumeConfiguration as given (`roleArn` checked). */
+  managedEBSVolume: Record<string, unknown>;
+}
+
+/** `pre-deploy-task-*`: how the one-off task is started besides its command. */
+export interface PreDeployTaskOptions {
+  tags: EcsTag[];
+  startedBy: string;
+  /** Added to the container override's environment; the values are never logged. */
+  environment: { name: string; value: string }[];
+  volume?: ManagedVolume;
+}
+
+/** `enable-ecs-managed-tags`, `propagate-tags`, `service-managed-ebs-volume*`: sent with UpdateService only when given. */
+export interface ServiceSettings {
+  enableECSManagedTags?: boolean;
+  propagateTags?: PropagateTags;
+  volume?: ManagedVolume;
+}
+
 /** `github-deployment: true`: the run is recorded as a GitHub deployment of the commit, with statuses. */
 export interface GitHubDeploymentConfig {
   /** Masked when read. */
@@ -111,6 +143,9 @@ export interface Config {
   lock: boolean;
   dryRun: boolean;
   commands: TeamCommands;
+  preDeployTask: PreDeployTaskOptions;
+  /** Sent with the UpdateService that deploys (the idle service; engine: ecs, the service). */
+  serviceSettings: ServiceSettings;
   github?: GitHubDeploymentConfig;
   /** `mode: promote`: the task definition `mode: prepare` deployed to the idle colour; anything else there is refused. */
   expectedTaskDefinitionArn?: string;

@@ -501,8 +501,9 @@ function requireService(config) {
 /** The configuration problems, each with its fix; throws one InputError listing them all. */
 function checkBuiltInService(config, service, productionActions) {
     const problems = [];
-    if (service.controller !== 'ECS')
-        problems.push(`its deploymentController.type is ${service.controller}: set it to ECS (built-in blue/green runs only under the ECS controller)`);
+    if (service.controller !== 'ECS') {
+        problems.push(`its deploymentController.type is ${service.controller}: set it to ECS (built-in blue/green runs only under the ECS controller; UpdateService cannot change the task definition of a service on the ${service.controller} controller, which ${service.controller === 'CODE_DEPLOY' ? 'CodeDeploy deploys' : 'its external controller deploys with task sets'}: deploy it that way, or move it to the ECS controller)`);
+    }
     if (!STRATEGIES.includes(service.strategy))
         problems.push(`its deploymentConfiguration.strategy is ${service.strategy}: set it to BLUE_GREEN, CANARY or LINEAR`);
     const [lb, ...more] = service.loadBalancers;
@@ -588,6 +589,8 @@ var context = __webpack_require__(4227);
 var flow_lock = __webpack_require__(5149);
 // EXTERNAL MODULE: ./src/flow/migration-task.ts
 var migration_task = __webpack_require__(1764);
+// EXTERNAL MODULE: ./src/flow/deploy-idle.ts
+var deploy_idle = __webpack_require__(5908);
 // EXTERNAL MODULE: ./src/flow/task-definition.ts
 var task_definition = __webpack_require__(6569);
 ;// CONCATENATED MODULE: ./src/flow/builtin-deploy.ts
@@ -597,6 +600,7 @@ var task_definition = __webpack_require__(6569);
 // and task → UpdateService with the task definition only → find the service deployment → follow it,
 // deciding at each PAUSE (builtin-follow.ts) → record the live task definition → post-deploy-command.
 // ECS moves the weights and scales the old revision down; the action never writes a listener rule here.
+
 
 
 
@@ -669,7 +673,7 @@ async function deployThrough(config, deps, notes, setup, release) {
     phase('deploying');
     const arn = await timeline.run(`Start the deployment of ${service}`, async () => {
         // The task definition only: re-sending loadBalancers would undo ECS's swap of the target groups.
-        await ports.ecs.updateService(config.cluster, service, { taskDefinitionArn, ...(config.forceNewDeployment ? { forceNewDeployment: true } : {}) });
+        await ports.ecs.updateService(config.cluster, service, { taskDefinitionArn, ...(0,deploy_idle/* deploySettings */.$Y)(config) });
         return findDeployment(config, deps, service, saved.startedAfter, taskDefinitionArn);
     });
     (0,src_state/* saveJson */.oG)(state, src_state/* StateKey */.zv.ServiceDeployment, { ...saved, arn });

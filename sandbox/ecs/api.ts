@@ -11,6 +11,7 @@ import { nativeOperations } from './native-api.js';
 import { applyNativeConfiguration } from './native-config.js';
 import type { Scheduler } from './scheduler.js';
 import type { StandaloneTasks } from './standalone.js';
+import { taskTags, validManagedTags, validPropagateTags, validTags, validVolumes } from './task-fields.js';
 
 type Input = Record<string, unknown>;
 
@@ -101,6 +102,10 @@ export function ecsOperations(
         if (td.status !== 'ACTIVE') throw new AwsError('ClientException', `TaskDefinition is inactive`);
         tdArn = td.arn;
       }
+      const managedTags = validManagedTags(input.enableECSManagedTags);
+      const propagateTags = validPropagateTags(input.propagateTags, 'UpdateService');
+      const definition = model.taskDefinition(tdArn ?? service.taskDefinitionArn);
+      const volumes = definition ? validVolumes(input.volumeConfigurations, definition) : undefined;
       const config = deploymentConfiguration(input.deploymentConfiguration);
       // Validated before anything changes; changing it alone starts no deployment (BOTO UpdateServiceRequest).
       const nativeConfig = native ? applyNativeConfiguration(service, input.deploymentConfiguration) : undefined;
@@ -108,8 +113,13 @@ export function ecsOperations(
       if (config.maximumPercent !== undefined) service.maximumPercent = config.maximumPercent;
       if (config.minimumHealthyPercent !== undefined) service.minimumHealthyPercent = config.minimumHealthyPercent;
       if (nativeConfig) service.native = { ...service.native, ...nativeConfig };
+      // Tagging settings start no deployment; a changed volume configuration does (UpdateService).
+      if (managedTags !== undefined) service.enableECSManagedTags = managedTags;
+      if (propagateTags !== undefined) service.propagateTags = propagateTags;
+      const volumesChanged = volumes !== undefined && JSON.stringify(volumes) !== JSON.stringify(service.volumeConfigurations ?? []);
+      if (volumes !== undefined) service.volumeConfigurations = volumes;
       const changed = tdArn !== undefined && tdArn !== service.taskDefinitionArn;
-      if (changed || input.forceNewDeployment === true) {
+      if (changed || volumesChanged || input.forceNewDeployment === true) {
         if (native?.isNative(service)) native.begin(service, tdArn ?? service.taskDefinitionArn);
         else scheduler.newDeployment(service, tdArn ?? service.taskDefinitionArn);
       }
@@ -169,10 +179,16 @@ export function ecsOperations(
       if (startedBy !== undefined && (typeof startedBy !== 'string' || !/^[a-zA-Z0-9_-]{1,128}$/.test(startedBy))) {
         throw new AwsError('InvalidParameterException', 'startedBy may contain up to 128 letters (uppercase and lowercase), numbers, hyphens, and underscores.');
       }
+      const ownTags = validTags(input.tags);
+      const propagateTags = validPropagateTags(input.propagateTags, 'RunTask');
+      const managedTags = validManagedTags(input.enableECSManagedTags);
+      const volumeConfigurations = validVolumes(input.volumeConfigurations, td);
+      const tags = taskTags(ownTags, { ...(propagateTags ? { propagateTags } : {}), ...(managedTags ? { managed: true } : {}), definition: td, clusterName: cluster.name });
+      const fields = { tags, ...(managedTags !== undefined ? { enableECSManagedTags: managedTags } : {}), ...(propagateTags ? { propagateTags } : {}), ...(volumeConfigurations ? { volumeConfigurations } : {}) };
       const failure = runTaskFailures.shift();
       if (failure) return { tasks: [], failures: [{ arn: td.arn, reason: failure }] };
       const tasks = Array.from({ length: count }, () =>
-        standalone.run({ cluster, taskDefinition: td, launchType, overrides, overridesAsGiven: input.overrides, ...(typeof startedBy === 'string' ? { startedBy } : {}), ...(typeof input.group === 'string' ? { group: input.group } : {}) }),
+        standalone.run({ cluster, taskDefinition: td, launchType, overrides, overridesAsGiven: input.overrides, ...fields, ...(typeof startedBy === 'string' ? { startedBy } : {}), ...(typeof input.group === 'string' ? { group: input.group } : {}) }),
       );
       return { tasks: tasks.map(describeTask), failures: [] };
     },
@@ -202,7 +218,7 @@ export function ecsOperations(
       const failures: unknown[] = [];
       for (const ref of refs as string[]) {
         const t = model.tasks.find((x) => x.clusterArn === cluster.arn && (x.arn === ref || x.id === ref));
-        if (t) tasks.push(describeTask(t));
+        if (t) tasks.push(describeTask(t, input.include));
         else failures.push({ arn: ref.startsWith('arn:') ? ref : arns.task(account, cluster.name, ref), reason: 'MISSING' });
       }
       return { tasks, failures };

@@ -45,6 +45,7 @@ export function describeService(model: EcsModel, s: Service): Record<string, unk
       networkConfiguration: NETWORK,
       rolloutState: d.rolloutState,
       rolloutStateReason: d.rolloutStateReason,
+      ...(d.status === 'PRIMARY' && s.volumeConfigurations ? { volumeConfigurations: structuredClone(s.volumeConfigurations) } : {}),
     })),
     roleArn: `${s.clusterArn.split(':cluster/')[0]}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`.replace(':ecs:', ':iam:'),
     events: s.events.map((e) => ({ ...e })),
@@ -57,8 +58,8 @@ export function describeService(model: EcsModel, s: Service): Record<string, unk
     deploymentController: { ...(s.deploymentController ?? { type: 'ECS' }) },
     ...native?.rest,
     createdBy: s.clusterArn.replace(/:ecs:([^:]+):(\d+):.*/, ':iam::$2:role/sandbox'),
-    enableECSManagedTags: false,
-    propagateTags: 'NONE',
+    enableECSManagedTags: s.enableECSManagedTags ?? false,
+    propagateTags: s.propagateTags ?? 'NONE',
     enableExecuteCommand: false,
     availabilityZoneRebalancing: 'DISABLED',
   };
@@ -89,9 +90,11 @@ export function describeTaskDefinition(td: TaskDefinitionRecord): Record<string,
   };
 }
 
-export function describeTask(t: Task): Record<string, unknown> {
+/** With `include: ['TAGS']` (DescribeTasks), the task's tags too. */
+export function describeTask(t: Task, include: unknown = []): Record<string, unknown> {
   const attachmentId = t.id.slice(0, 8) + '-0000-4000-8000-' + t.id.slice(8, 20);
   return {
+    ...(Array.isArray(include) && include.includes('TAGS') ? { tags: structuredClone(t.standalone?.tags ?? []) } : {}),
     taskArn: t.arn,
     clusterArn: t.clusterArn,
     taskDefinitionArn: t.taskDefinitionArn,

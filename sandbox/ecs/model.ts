@@ -60,6 +60,11 @@ export interface Service {
   minimumHealthyPercent: number;
   /** Absent means ECS (the default controller). */
   deploymentController?: { type: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL' };
+  /** UpdateService's tagging settings (DescribeServices: false and NONE until set). */
+  enableECSManagedTags?: boolean;
+  propagateTags?: string;
+  /** UpdateService's volumeConfigurations, shown on the PRIMARY deployment. */
+  volumeConfigurations?: { name: string; managedEBSVolume: Record<string, unknown> }[];
   /** Built-in deployments (native.ts); absent for a service the rolling scheduler alone deploys. */
   native?: NativeConfiguration & {
     /** The `ecs-svc/<N>` deployment whose tasks serve production from loadBalancers[0].targetGroupArn. */
@@ -100,7 +105,18 @@ export interface Task {
   /** Why the container did not run (e.g. CannotStartContainerError), shown as the container's `reason`. */
   containerReason?: string;
   /** Set for a task started by RunTask (standalone.ts) rather than by a service. */
-  standalone?: { startedBy?: string; group: string; launchType: string; overrides: unknown; output: string[] };
+  standalone?: {
+    startedBy?: string;
+    group: string;
+    launchType: string;
+    overrides: unknown;
+    output: string[];
+    /** What DescribeTasks with include TAGS returns: its own, propagated and ECS-managed tags. */
+    tags?: { key: string; value: string }[];
+    enableECSManagedTags?: boolean;
+    propagateTags?: string;
+    volumeConfigurations?: { name: string; managedEBSVolume: Record<string, unknown> }[];
+  };
 }
 
 export interface Cluster {

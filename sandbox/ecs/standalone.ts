@@ -23,6 +23,11 @@ export interface StandaloneRequest {
   /** Per container name: the override's command and extra environment. */
   overrides: Map<string, { command?: string[]; environment?: Record<string, string> }>;
   overridesAsGiven: unknown;
+  /** Recorded as given (task-fields.ts validated them). */
+  tags: { key: string; value: string }[];
+  enableECSManagedTags?: boolean;
+  propagateTags?: string;
+  volumeConfigurations?: { name: string; managedEBSVolume: Record<string, unknown> }[];
 }
 
 /** Lines of output kept per task. */
@@ -75,6 +80,10 @@ export class StandaloneTasks {
         overrides: request.overridesAsGiven ?? { containerOverrides: [] },
         output: [],
         ...(request.startedBy !== undefined ? { startedBy: request.startedBy } : {}),
+        tags: request.tags,
+        ...(request.enableECSManagedTags !== undefined ? { enableECSManagedTags: request.enableECSManagedTags } : {}),
+        ...(request.propagateTags !== undefined ? { propagateTags: request.propagateTags } : {}),
+        ...(request.volumeConfigurations ? { volumeConfigurations: request.volumeConfigurations } : {}),
       },
     };
     this.ecs.tasks.push(task);

@@ -13,12 +13,14 @@ import {
   ECSClient,
   type RegisterTaskDefinitionCommandInput,
   type Service,
+  type ServiceManagedEBSVolumeConfiguration,
   type TaskDefinition,
+  type TaskManagedEBSVolumeConfiguration,
 } from '@aws-sdk/client-ecs';
 import { errorMessage } from '../errors.js';
 import { AwsResourceNotFound, isAwsError, rethrowNotFound, tagOperations } from './aws-error.js';
 import type { ClientConfig } from './client-config.js';
-import type { EcsPort, RunTaskRequest, ServiceDeployment, ServiceInfo, TaskState } from './ports.js';
+import type { EcsPort, RunTaskRequest, ServiceChange, ServiceDeployment, ServiceInfo, TaskState } from './ports.js';
 
 /** How many service events we keep: enough to explain a failed rollout in the summary. */
 export const MAX_SERVICE_EVENTS = 10;
@@ -65,7 +67,7 @@ export function createEcsPort(client: ECSClient): EcsPort {
       return arn;
     },
 
-    async updateService(cluster: string, service: string, change: { taskDefinitionArn?: string; desiredCount?: number; forceNewDeployment?: boolean }): Promise<string> {
+    async updateService(cluster: string, service: string, change: ServiceChange): Promise<string> {
       const id = `${cluster}/${service}`;
       const described = serviceLabel(cluster, service);
       const out = await client
@@ -76,6 +78,9 @@ export function createEcsPort(client: ECSClient): EcsPort {
             ...(change.taskDefinitionArn !== undefined && { taskDefinition: change.taskDefinitionArn }),
             ...(change.desiredCount !== undefined && { desiredCount: change.desiredCount }),
             ...(change.forceNewDeployment && { forceNewDeployment: true }),
+            ...(change.enableECSManagedTags !== undefined && { enableECSManagedTags: change.enableECSManagedTags }),
+            ...(change.propagateTags !== undefined && { propagateTags: change.propagateTags }),
+            ...(change.volume && { volumeConfigurations: [{ name: change.volume.name, managedEBSVolume: change.volume.managedEBSVolume as unknown as ServiceManagedEBSVolumeConfiguration }] }),
           }),
         )
         .catch((e: unknown) => rethrowNotFound(e, SERVICE_ERRORS, 'ECS service', id, CHECK_SERVICE, described));
@@ -92,11 +97,15 @@ export function createEcsPort(client: ECSClient): EcsPort {
           taskDefinition: request.taskDefinitionArn,
           count: 1,
           startedBy: request.startedBy,
+          ...(request.tags?.length ? { tags: request.tags } : {}),
+          ...(request.enableECSManagedTags !== undefined ? { enableECSManagedTags: request.enableECSManagedTags } : {}),
+          ...(request.propagateTags ? { propagateTags: request.propagateTags } : {}),
+          ...(request.volume ? { volumeConfigurations: [{ name: request.volume.name, managedEBSVolume: request.volume.managedEBSVolume as unknown as TaskManagedEBSVolumeConfiguration }] } : {}),
           // A service with a capacity provider strategy has no launch type, and RunTask takes one or the other.
           ...(placement.capacityProviderStrategy?.length ? { capacityProviderStrategy: placement.capacityProviderStrategy } : placement.launchType ? { launchType: placement.launchType } : {}),
           ...(placement.networkConfiguration ? { networkConfiguration: placement.networkConfiguration } : {}),
           ...(placement.platformVersion ? { platformVersion: placement.platformVersion } : {}),
-          overrides: { containerOverrides: [{ name: request.containerName, command: request.command }] },
+          overrides: { containerOverrides: [{ name: request.containerName, command: request.command, ...(request.environment?.length ? { environment: request.environment } : {}) }] },
         }),
       );
       const arn = out.tasks?.[0]?.taskArn;
@@ -161,6 +170,7 @@ function toServiceInfo(s: Service): ServiceInfo {
     targetGroupArns: (s.loadBalancers ?? []).flatMap((lb) => (lb.targetGroupArn ? [lb.targetGroupArn] : [])),
     deployments: (s.deployments ?? []).map(toDeployment),
     events,
+    ...(s.deploymentController?.type ? { controller: s.deploymentController.type } : {}),
     placement: {
       ...(s.launchType ? { launchType: s.launchType } : {}),
       ...(s.capacityProviderStrategy?.length ? { capacityProviderStrategy: s.capacityProviderStrategy } : {}),

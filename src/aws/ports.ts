@@ -3,7 +3,7 @@
 // ports is what lets it be tested with fake timers and run unchanged against the sandbox.
 import type { Action, RuleCondition, TargetHealthStateEnum } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { RegisterTaskDefinitionCommandInput, Service, TaskDefinition } from '@aws-sdk/client-ecs';
-import type { TrafficTarget } from '../types.js';
+import type { EcsTag, ManagedVolume, ServiceSettings, TrafficTarget } from '../types.js';
 
 export interface ServiceDeployment {
   id: string;
@@ -33,6 +33,8 @@ export interface ServiceInfo {
   events: string[];
   /** Where and how the service runs its tasks: a one-off task of it (RunTask) runs the same way. */
   placement?: TaskPlacement;
+  /** `deploymentController.type`: ECS (also when absent), CODE_DEPLOY or EXTERNAL. */
+  controller?: string;
 }
 
 /** The parts of a service that RunTask needs to run a task where the service runs its own. */
@@ -57,6 +59,21 @@ export interface RunTaskRequest {
   command: string[];
   /** Shown in the console and ListTasks' `startedBy` filter. */
   startedBy: string;
+  tags?: EcsTag[];
+  /** Added to the container override's environment. */
+  environment?: { name: string; value: string }[];
+  enableECSManagedTags?: boolean;
+  /** RunTask refuses SERVICE. */
+  propagateTags?: 'TASK_DEFINITION' | 'NONE';
+  volume?: ManagedVolume;
+}
+
+/** What one UpdateService changes; every field only when given. */
+export interface ServiceChange extends ServiceSettings {
+  taskDefinitionArn?: string;
+  desiredCount?: number;
+  /** New tasks of an unchanged task definition. */
+  forceNewDeployment?: boolean;
 }
 
 export interface EcsPort {
@@ -66,8 +83,8 @@ export interface EcsPort {
   describeTaskDefinition(reference: string): Promise<TaskDefinition>;
   /** Returns the new revision's ARN. */
   registerTaskDefinition(input: RegisterTaskDefinitionCommandInput): Promise<string>;
-  /** Starts a rollout; returns the new PRIMARY deployment's id. `desiredCount` only when given; `forceNewDeployment` starts new tasks of an unchanged task definition. */
-  updateService(cluster: string, service: string, change: { taskDefinitionArn?: string; desiredCount?: number; forceNewDeployment?: boolean }): Promise<string>;
+  /** Starts a rollout; returns the new PRIMARY deployment's id. */
+  updateService(cluster: string, service: string, change: ServiceChange): Promise<string>;
   /** Starts one task; throws with ECS's reason when it places none (`failures`). Returns its ARN. */
   runTask(request: RunTaskRequest): Promise<string>;
   describeTask(cluster: string, taskArn: string): Promise<TaskState>;

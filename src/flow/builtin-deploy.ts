@@ -17,6 +17,7 @@ import { runRollbackCommand, runTeamCommand } from './commands.js';
 import { newNotes, type FlowDeps, type FlowNotes, type FlowResult } from './context.js';
 import { holdLock, letGoOfLock } from './lock.js';
 import { runMigrationTask } from './migration-task.js';
+import { deploySettings } from './deploy-idle.js';
 import { pollInterval } from './target-health.js';
 import { materialise, resolveTaskDefinition } from './task-definition.js';
 
@@ -98,7 +99,7 @@ async function deployThrough(config: Config, deps: FlowDeps, notes: FlowNotes, s
   phase('deploying');
   const arn = await timeline.run(`Start the deployment of ${service}`, async () => {
     // The task definition only: re-sending loadBalancers would undo ECS's swap of the target groups.
-    await ports.ecs.updateService(config.cluster, service, { taskDefinitionArn, ...(config.forceNewDeployment ? { forceNewDeployment: true } : {}) });
+    await ports.ecs.updateService(config.cluster, service, { taskDefinitionArn, ...deploySettings(config) });
     return findDeployment(config, deps, service, saved.startedAfter, taskDefinitionArn);
   });
   saveJson(state, StateKey.ServiceDeployment, { ...saved, arn });

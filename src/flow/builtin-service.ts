@@ -52,7 +52,11 @@ export function requireService(config: Config): string {
 /** The configuration problems, each with its fix; throws one InputError listing them all. */
 export function checkBuiltInService(config: Config, service: BuiltInService, productionActions: Action[] | undefined): BuiltInSetup {
   const problems: string[] = [];
-  if (service.controller !== 'ECS') problems.push(`its deploymentController.type is ${service.controller}: set it to ECS (built-in blue/green runs only under the ECS controller)`);
+  if (service.controller !== 'ECS') {
+    problems.push(
+      `its deploymentController.type is ${service.controller}: set it to ECS (built-in blue/green runs only under the ECS controller; UpdateService cannot change the task definition of a service on the ${service.controller} controller, which ${service.controller === 'CODE_DEPLOY' ? 'CodeDeploy deploys' : 'its external controller deploys with task sets'}: deploy it that way, or move it to the ECS controller)`,
+    );
+  }
   if (!STRATEGIES.includes(service.strategy)) problems.push(`its deploymentConfiguration.strategy is ${service.strategy}: set it to BLUE_GREEN, CANARY or LINEAR`);
   const [lb, ...more] = service.loadBalancers;
   if (!lb) problems.push('it has no load balancer: give it one loadBalancers entry with advancedConfiguration (alternateTargetGroupArn, productionListenerRule, testListenerRule, roleArn)');

@@ -23,6 +23,8 @@ export interface FlowDeps {
   timeline: Timeline;
   /** `github-deployment`: the run's GitHub record, opened once the colour and task definition are known. */
   records?: { start(subject: RecordSubject): void };
+  /** Told the ARN of the `pre-deploy-task-command` task as soon as ECS started it (the `pre-deploy-task-arn` output, also when it fails). */
+  taskStarted?: (taskArn: string) => void;
 }
 
 /** The parts of the job summary that the flow fills in as it goes. */

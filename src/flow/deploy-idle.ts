@@ -1,13 +1,21 @@
 // Deploy the idle colour and wait, truthfully, for ECS to finish the rollout.
 import * as core from '@actions/core';
-import type { EcsPort, ServiceInfo } from '../aws/ports.js';
+import type { EcsPort, ServiceChange, ServiceInfo } from '../aws/ports.js';
 import { DeploymentFailed } from '../errors.js';
 import { Heartbeat, timeLeft } from '../report/heartbeat.js';
 import { parityCount } from './capacity.js';
-import type { Clock } from '../types.js';
+import type { Clock, Config } from '../types.js';
 
 /** How often the rollout is polled by default; ECS's own waiter uses 15 s, we want to notice a FAILED rollout sooner. */
 export const ROLLOUT_POLL_MS = 5_000;
+
+/** What the deploying UpdateService sends besides the task definition and count. */
+export type DeploySettings = Omit<ServiceChange, 'taskDefinitionArn' | 'desiredCount'>;
+
+/** `force-new-deployment`, `enable-ecs-managed-tags`, `propagate-tags`, `service-managed-ebs-volume*`: only those given. */
+export function deploySettings(config: Config): DeploySettings {
+  return { ...(config.forceNewDeployment ? { forceNewDeployment: true } : {}), ...config.serviceSettings };
+}
 
 export interface IdleDeployment {
   deploymentId: string;
@@ -20,14 +28,14 @@ export async function updateIdleService(
   idle: ServiceInfo,
   live: ServiceInfo,
   taskDefinitionArn: string,
-  forceNewDeployment = false,
+  settings: DeploySettings = {},
 ): Promise<IdleDeployment> {
   // The idle colour must carry the live load when it takes over (capacity.ts checks again before the
   // switch): one UpdateService starts the new revision at the live count.
   const needed = parityCount(live.desiredCount);
   const scaleUp = idle.desiredCount < needed ? needed : undefined;
   if (scaleUp !== undefined) core.info(`${idle.serviceName} wants ${idle.desiredCount} task(s), ${live.serviceName} ${live.desiredCount}: deploying it with ${scaleUp}.`);
-  const deploymentId = await ecs.updateService(cluster, idle.serviceName, { taskDefinitionArn, ...(scaleUp !== undefined ? { desiredCount: scaleUp } : {}), ...(forceNewDeployment ? { forceNewDeployment } : {}) });
+  const deploymentId = await ecs.updateService(cluster, idle.serviceName, { taskDefinitionArn, ...(scaleUp !== undefined ? { desiredCount: scaleUp } : {}), ...settings });
   core.info(`Updated ${idle.serviceName} to ${taskDefinitionArn} (deployment ${deploymentId}).`);
   return { deploymentId, desiredCount: scaleUp ?? idle.desiredCount };
 }

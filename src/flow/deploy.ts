@@ -9,7 +9,7 @@ import { ensureCapacity, parityCount } from './capacity.js';
 import { commandFor, runTeamCommand } from './commands.js';
 import type { FlowDeps, FlowResult } from './context.js';
 import { commandContext, discoverPair, dryRunResult, lockedRun, phase, required, type DeployRun, type DiscoveredPair } from './deploy-run.js';
-import { ROLLOUT_POLL_MS, updateIdleService, waitForRollout } from './deploy-idle.js';
+import { deploySettings, ROLLOUT_POLL_MS, updateIdleService, waitForRollout } from './deploy-idle.js';
 import type { Discovery } from './discover.js';
 import { ProductionForward } from './forward.js';
 import { checkAlarmsBeforeShift } from './monitor.js';
@@ -144,7 +144,7 @@ async function deployIdle(run: DeployRun, pair: DiscoveredPair, staged: StagedRe
     run.taskDefinitionArn = arn;
     deps.records?.start({ task: 'deploy', colour: idle, previousColour: pair.live, taskDefinitionArn: arn });
     notes.release = { description: staged.resolved.description, images: staged.resolved.images, taskDefinitionArn: arn };
-    const rollout = await updateIdleService(ports.ecs, config.cluster, idleService, liveService, arn, config.forceNewDeployment);
+    const rollout = await updateIdleService(ports.ecs, config.cluster, idleService, liveService, arn, deploySettings(config));
     desiredCount = rollout.desiredCount;
     await waitForRollout(ports.ecs, config.cluster, idleService.serviceName, { deploymentId: rollout.deploymentId, taskDefinitionArn: arn }, config.waitTimeoutMs, clock, signal, pollInterval(config.health.intervalMs, ROLLOUT_POLL_MS));
   });

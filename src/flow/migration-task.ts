@@ -14,8 +14,6 @@ import type { FlowDeps } from './context.js';
 
 const INPUT = 'pre-deploy-task-command';
 const POLL_MS = 5_000;
-/** What the console and `ListTasks --started-by` show. */
-const STARTED_BY = 'ecs-blue-green-action';
 
 export async function runMigrationTask(config: Config, deps: FlowDeps, idleService: ServiceInfo, taskDefinitionArn: string): Promise<void> {
   const command = config.commands.preDeployTask;
@@ -23,15 +21,28 @@ export async function runMigrationTask(config: Config, deps: FlowDeps, idleServi
   const { ports, timeline } = deps;
   await timeline.run(`Run ${INPUT}`, async () => {
     const container = await chooseContainer(deps, config, taskDefinitionArn);
+    const options = config.preDeployTask;
+    const { enableECSManagedTags, propagateTags } = config.serviceSettings;
+    // RunTask refuses SERVICE (a standalone task has no service to copy tags from): the task gets none.
+    if (propagateTags === 'SERVICE') core.info(`propagate-tags SERVICE applies to the services only: RunTask refuses it, so the ${INPUT} task is started without propagateTags.`);
     const taskArn = await ports.ecs.runTask({
       cluster: config.cluster,
       taskDefinitionArn,
       placement: idleService.placement ?? {},
       containerName: container,
       command,
-      startedBy: STARTED_BY,
+      startedBy: options.startedBy,
+      ...(options.tags.length > 0 ? { tags: options.tags } : {}),
+      ...(options.environment.length > 0 ? { environment: options.environment } : {}),
+      ...(enableECSManagedTags !== undefined ? { enableECSManagedTags } : {}),
+      ...(propagateTags && propagateTags !== 'SERVICE' ? { propagateTags } : {}),
+      ...(options.volume ? { volume: options.volume } : {}),
     });
+    deps.taskStarted?.(taskArn);
     core.info(`Started task ${taskArn} of ${taskDefinitionArn} (container ${container}: ${JSON.stringify(command)}), placed like ${idleService.serviceName}.`);
+    // The environment's names only: its values may be sensitive.
+    if (options.environment.length > 0) core.info(`Its environment adds ${options.environment.map((e) => e.name).join(', ')}.`);
+    if (options.tags.length > 0 || options.volume) core.info(`Tags: ${options.tags.map((t) => t.key).join(', ') || 'none'}${options.volume ? `; managed EBS volume ${options.volume.name}` : ''}.`);
     let stopped: TaskState | 'timed-out';
     try {
       stopped = await waitUntilStopped(config, deps, taskArn);

@@ -23,7 +23,7 @@ export async function findPairProblems(ports: AwsPorts, config: Config): Promise
     ports.elb.readActions(trafficTarget(config)),
     config.testListenerArn ? ports.elb.readActions({ kind: 'listener', arn: config.testListenerArn }) : Promise.resolve(undefined),
   ]);
-  const problems = blue && green ? serviceProblems(config, { blue, green }) : [];
+  const problems = blue && green ? [...controllerProblems(config, { blue, green }), ...serviceProblems(config, { blue, green })] : [];
   try {
     readSplit(production, config.targetGroups);
   } catch (error) {
@@ -42,6 +42,29 @@ export async function checkPair(ports: AwsPorts, config: Config): Promise<void> 
 function describeGroup(arn: string, config: Config): string {
   const colour = colourOfTargetGroup(arn, config.targetGroups);
   return `${arn} (${colour ? `the ${TG_INPUT[colour]}` : 'neither target group input'})`;
+}
+
+/** What each controller does instead of UpdateService's task definition change, and where to turn. */
+const CONTROLLERS: Record<string, string> = {
+  CODE_DEPLOY: 'CodeDeploy deploys it (a CodeDeploy deployment creates a new task set); deploy it with CodeDeploy',
+  EXTERNAL: 'its tasks come from task sets its external controller creates (CreateTaskSet); deploy it with that controller',
+};
+
+/**
+ * deploy and prepare change the idle service's task definition with UpdateService, which ECS accepts only
+ * for services on the ECS deployment controller. Refused here, before the lock or any change, rather than
+ * by ECS halfway through (rollback, promote and status do not update a task definition, so they go on).
+ */
+function controllerProblems(config: Config, services: Record<Colour, ServiceInfo>): string[] {
+  if (config.mode !== 'deploy' && config.mode !== 'prepare') return [];
+  return COLOURS.flatMap((c) => {
+    const controller = services[c].controller ?? 'ECS';
+    if (controller === 'ECS') return [];
+    const instead = CONTROLLERS[controller] ?? 'another controller deploys it';
+    return [
+      `${SERVICE_INPUT[c]} ${services[c].serviceName} uses the ${controller} deployment controller: UpdateService cannot change its task definition (${instead}), or move the service to the ECS deployment controller (deploymentController.type ECS) to deploy it with this action.`,
+    ];
+  });
 }
 
 function serviceProblems(config: Config, services: Record<Colour, ServiceInfo>): string[] {

@@ -126,6 +126,7 @@ export async function runMain(overrides: Overrides = {}): Promise<FlowResult | u
   for (const [name, handler] of Object.entries(handlers)) signals.on(name, handler);
 
   const timeline = new Timeline(clock);
+  let preDeployTaskArn: string | undefined;
   const deps: FlowDeps = {
     ports: (overrides.ports ?? ((c) => createAwsPorts(c.region)))(config),
     rescuePorts: () => (overrides.ports ?? ((c) => createAwsPorts(c.region, RESCUE_CLIENT_OPTIONS)))(config),
@@ -134,6 +135,9 @@ export async function runMain(overrides: Overrides = {}): Promise<FlowResult | u
     signal: controller.signal,
     state,
     timeline,
+    taskStarted: (arn) => {
+      preDeployTaskArn = arn;
+    },
   };
   // Loaded only when configured: a deploy without records starts as fast as before.
   const records = config.github && RECORDED_MODES.includes(config.mode) && !config.dryRun ? new (await import('../github/deployments.js')).DeploymentRecords(config.github, state) : undefined;
@@ -154,6 +158,7 @@ export async function runMain(overrides: Overrides = {}): Promise<FlowResult | u
     for (const [name, handler] of Object.entries(handlers)) signals.off(name, handler);
   }
 
+  if (preDeployTaskArn) result = { ...result, outcome: { ...result.outcome, preDeployTaskArn } };
   if (records) await closeRecord(records, config, result, controller.signal);
   setOutputs(result.outcome);
   await writeSummary({

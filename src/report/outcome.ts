@@ -21,6 +21,8 @@ export interface Outcome {
   switchedAt?: string;
   /** engine: ecs: the service deployment this run started or acted on. */
   serviceDeploymentArn?: string;
+  /** The `pre-deploy-task-command` task, as ECS started it (also when it failed). */
+  preDeployTaskArn?: string;
 }
 
 /** The output names of the v1 contract (action.yml). */
@@ -34,6 +36,7 @@ export const OUTPUT_NAMES = [
   'rollback-reason',
   'switched-at',
   'service-deployment-arn',
+  'pre-deploy-task-arn',
 ] as const;
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 
@@ -49,6 +52,7 @@ export function outputValues(outcome: Outcome): Record<OutputName, string> {
     'rollback-reason': oneLine(outcome.rollbackReason ?? ''),
     'switched-at': outcome.switchedAt ?? '',
     'service-deployment-arn': outcome.serviceDeploymentArn ?? '',
+    'pre-deploy-task-arn': outcome.preDeployTaskArn ?? '',
   };
 }
 
