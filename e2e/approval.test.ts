@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Sandbox } from '../sandbox/index.js';
 import { createScenario, inputsFor, retire, startE2eSandbox } from './support/fixture.js';
-import { expectRun, printFigures, recordFigures } from './support/metrics.js';
+import { expectNoFailedRequests, expectRun, printFigures, recordFigures } from './support/metrics.js';
 import { colourOf, lockName, parameterValue } from './support/observe.js';
 import { annotations, runUnderLoad, stopAllLoads, TEST_TIMEOUT_MS } from './support/run-under-load.js';
 
@@ -29,7 +29,7 @@ describe('prepare, then promote', () => {
     expect(prepared.run.outputs).toMatchObject({ 'live-color': 'blue', 'previous-color': 'blue', 'target-color': 'green', 'task-definition-arn': v2, 'rolled-back': 'false' });
     expect(prepared.recorder.listenerChanges.filter((c) => c.arn === sc.listenerArn)).toEqual([]);
     expect(prepared.load.byVersion).toEqual({ v1: prepared.load.total });
-    expect(prepared.load.failed).toBe(0);
+    expectNoFailedRequests(prepared.load);
     expect(parameterValue(sandbox, sc.parameterName)).toBe('blue');
     expect(parameterValue(sandbox, lockName(sc))).toBeUndefined();
     expect(annotations(prepared.run, 'notice')).toContainEqual(expect.objectContaining({ title: 'Prepared green; traffic stays on blue' }));
@@ -44,7 +44,7 @@ describe('prepare, then promote', () => {
     expect(promoted.run.outputs).toMatchObject({ 'live-color': 'green', 'previous-color': 'blue', 'target-color': 'green', 'task-definition-arn': v2 });
     expect(promoted.recorder.listenerChanges.filter((c) => c.arn === sc.listenerArn).map((c) => colourOf(sc, c.weights))).toEqual(['green']);
     expect(parameterValue(sandbox, sc.parameterName)).toBe('green');
-    expect(promoted.load.failed).toBe(0);
+    expectNoFailedRequests(promoted.load);
     // Promote did not deploy: green's tasks are the ones prepare started.
     expect(promoted.run.main.stdout).not.toMatch(/::group::Deploy green/);
     retire(sandbox, sc);
@@ -70,7 +70,7 @@ describe('prepare, then promote', () => {
     expect(promoted.recorder.listenerChanges).toEqual([]);
     expect(parameterValue(sandbox, sc.parameterName)).toBe('blue');
     expect(parameterValue(sandbox, lockName(sc))).toBeUndefined();
-    expect(promoted.load.failed).toBe(0);
+    expectNoFailedRequests(promoted.load);
     expect(promoted.load.byVersion).toEqual({ v1: promoted.load.total });
     retire(sandbox, sc);
   }, TEST_TIMEOUT_MS);

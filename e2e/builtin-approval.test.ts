@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NativeScenario, Sandbox, ServiceDeploymentEvent } from '../sandbox/index.js';
 import { startSandbox } from '../sandbox/index.js';
 import { FAST_INPUTS, SANDBOX_TIMINGS } from './support/fixture.js';
-import { expectRun, printFigures, recordFigures } from './support/metrics.js';
+import { expectNoFailedRequests, expectRun, printFigures, recordFigures } from './support/metrics.js';
 import { annotations, runPlain, startUsers, stopAllLoads, TEST_TIMEOUT_MS } from './support/run-under-load.js';
 
 let sandbox: Sandbox;
@@ -66,7 +66,7 @@ describe('engine: ecs, prepare then promote', () => {
     expect(latest(sc)?.status).toBe('SUCCESSFUL');
     expect(weights(sc)).toEqual({ a: 0, b: 100 });
     expect(answers(promotedAt).map((r) => r.operation)).toEqual(['ContinueServiceDeployment']);
-    expect(load.failed).toBe(0);
+    expectNoFailedRequests(load);
     expect(users.window(0, promotedAt).byVersion?.v2).toBeUndefined();
     expect(load.byVersion?.v2).toBeGreaterThan(0);
   }, 2 * TEST_TIMEOUT_MS);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Sandbox } from '../sandbox/index.js';
 import { createScenario, inputsFor, retire, startE2eSandbox } from './support/fixture.js';
-import { expectRun, printFigures, recordFigures } from './support/metrics.js';
+import { expectNoFailedRequests, expectRun, printFigures, recordFigures } from './support/metrics.js';
 import { healthyTargets, nextEvent } from './support/observe.js';
 import { runUnderLoad, stopAllLoads, TEST_TIMEOUT_MS } from './support/run-under-load.js';
 
@@ -45,7 +45,7 @@ describe('capacity parity', () => {
     expect(healthyGreenAtSwitch).toBeGreaterThanOrEqual(3);
     expect(sandbox.world.ecs.services.find((s) => s.name === green.service)?.desiredCount).toBe(3);
     expect(r.run.main.stdout).toMatch(/scaling green to 3 before any traffic moves/);
-    expect(r.load.failed).toBe(0);
+    expectNoFailedRequests(r.load);
     retire(sandbox, sc);
   }, TEST_TIMEOUT_MS);
 });

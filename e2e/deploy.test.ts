@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Sandbox } from '../sandbox/index.js';
 import { createScenario, inputsFor, retire, startE2eSandbox } from './support/fixture.js';
-import { expectRun, printFigures, recordFigures } from './support/metrics.js';
+import { expectNoFailedRequests, expectRun, printFigures, recordFigures } from './support/metrics.js';
 import { colourOf, liveColour, lockName, parameterValue } from './support/observe.js';
 import { annotations, runPlain, runUnderLoad, stopAllLoads, TEST_TIMEOUT_MS } from './support/run-under-load.js';
 
@@ -43,7 +43,7 @@ describe('deploy mode', () => {
 
     // Users: no failures at all, and once the switch has landed every answer comes from v2.
     expect(r.load.failures).toEqual([]);
-    expect(r.load.failed).toBe(0);
+    expectNoFailedRequests(r.load);
     expect(r.load.total).toBeGreaterThan(100);
     const switchedAt = prodChanges[0]?.at ?? Infinity;
     // Requests issued a moment after the change (in-flight ones may still finish on blue).
@@ -90,7 +90,7 @@ describe('deploy mode', () => {
     const onV2 = (during.byVersion?.v2 ?? 0) / during.total;
     expect(onV2).toBeGreaterThan(0.08);
     expect(onV2).toBeLessThan(0.5);
-    expect(r.load.failed).toBe(0);
+    expectNoFailedRequests(r.load);
     canaryNotices = annotations(r.run, 'notice').map((a) => a.title ?? '');
     expect(canaryNotices).toContain('Traffic switched to green');
     expect(parameterValue(sandbox, sc.parameterName)).toBe('green');
@@ -128,7 +128,7 @@ describe('deploy mode', () => {
     expect(writes[0]?.at).toBeLessThanOrEqual(switchAt);
     expect(liveColour(sandbox, sc)).toBe('green');
     expect(parameterValue(sandbox, sc.parameterName)).toBe('green');
-    expect(r.load.failed).toBe(0);
+    expectNoFailedRequests(r.load);
     retire(sandbox, sc);
   }, TEST_TIMEOUT_MS);
 });
@@ -158,7 +158,7 @@ describe('rollback mode', () => {
     expect(parameterValue(sandbox, sc.parameterName)).toBe('blue');
     expect(parameterValue(sandbox, lockName(sc))).toBeUndefined();
     expect(annotations(r.run, 'notice')).toEqual([expect.objectContaining({ title: 'Traffic switched to blue' })]);
-    expect(r.load.failed).toBe(0);
+    expectNoFailedRequests(r.load);
     const after = r.loadRun.window((prodChanges[0]?.at ?? Infinity) + 100);
     expect(after.total).toBeGreaterThanOrEqual(25);
     expect(after.byVersion).toEqual({ v1: after.total });
@@ -185,7 +185,7 @@ describe('status mode', () => {
     expect(r.recorder.parameterChanges).toEqual([]);
     expect(sandbox.world.ssm.parameters.get(sc.parameterName)?.Version).toBe(parameterBefore);
     expect(r.run.summary).toMatch(/\*\*blue\*\* is live/);
-    expect(r.load.failed).toBe(0);
+    expectNoFailedRequests(r.load);
     retire(sandbox, sc);
   }, TEST_TIMEOUT_MS);
 });

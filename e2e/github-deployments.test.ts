@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Sandbox } from '../sandbox/index.js';
 import { JOB_TOKEN } from '../sandbox/harness/action-metadata.js';
 import { createScenario, inputsFor, retire, startE2eSandbox } from './support/fixture.js';
-import { expectRun, printFigures, recordFigures } from './support/metrics.js';
+import { expectNoFailedRequests, expectRun, printFigures, recordFigures } from './support/metrics.js';
 import { bakeUnderway, colourOf } from './support/observe.js';
 import { annotations, runPlain, runUnderLoad, stopAllLoads, TEST_TIMEOUT_MS } from './support/run-under-load.js';
 
@@ -82,7 +82,7 @@ describe('GitHub deployment records', () => {
     expectRun(cancelled.run, { conclusion: 'cancelled', status: 'rolled-back' });
     const [first] = sandbox.github.deployments().filter((d) => (d.payload as { taskDefinitionArn?: string }).taskDefinitionArn === v2);
     expect(sandbox.github.statuses(first?.id ?? -1).map((s) => s.state)).toEqual(['in_progress', 'failure']);
-    expect(cancelled.load.failed).toBe(0);
+    expectNoFailedRequests(cancelled.load);
 
     const v3 = sc.registerTaskDefinition({ version: 'v3' });
     const killed = await runUnderLoad(sandbox, sc, { inputs: inputsFor(sc, { 'task-definition': v3, ...RECORDS, 'bake-time': '30s' }), cancelAfterMs: () => bakeUnderway(sandbox, sc, 'green'), killMain: true });
@@ -130,7 +130,7 @@ describe('GitHub deployment records', () => {
     // The switch did not wait for GitHub's answer (which never came; the call gave up after 10 s).
     expect(switched - hangStarted).toBeLessThan(10_000);
     expect(annotations(hung.run, 'warning')).toEqual([expect.objectContaining({ title: 'GitHub deployment record' })]);
-    expect(hung.load.failed).toBe(0);
+    expectNoFailedRequests(hung.load);
     retire(sandbox, sc);
   }, TEST_TIMEOUT_MS);
 });

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Sandbox } from '../sandbox/index.js';
 import { createScenario, inputsFor, retire, startE2eSandbox } from './support/fixture.js';
-import { expectRun, printFigures, recordFigures } from './support/metrics.js';
+import { expectNoFailedRequests, expectRun, printFigures, recordFigures } from './support/metrics.js';
 import { lockName, parameterValue } from './support/observe.js';
 import { annotations, runUnderLoad, stopAllLoads, TEST_TIMEOUT_MS } from './support/run-under-load.js';
 
@@ -41,7 +41,7 @@ describe('pre-deploy-task-command', () => {
     const calls = sandbox.requests({ service: 'ecs', since }).map((c) => c.operation);
     expect(calls.indexOf('RunTask')).toBeGreaterThan(-1);
     expect(calls.indexOf('RunTask')).toBeLessThan(calls.indexOf('UpdateService'));
-    expect(r.load.failed).toBe(0);
+    expectNoFailedRequests(r.load);
     expect(r.run.main.stdout).toMatch(/::group::Run pre-deploy-task-command/);
     retire(sandbox, sc);
   }, TEST_TIMEOUT_MS);
@@ -72,7 +72,7 @@ describe('pre-deploy-task-command', () => {
     // The environment's value is not logged.
     expect(r.run.main.stdout).toContain('MIGRATION_TARGET');
     expect(r.run.main.stdout).not.toMatch(/MIGRATION_TARGET=schema-7/);
-    expect(r.load.failed).toBe(0);
+    expectNoFailedRequests(r.load);
     retire(sandbox, sc);
   }, TEST_TIMEOUT_MS);
 
@@ -94,7 +94,7 @@ describe('pre-deploy-task-command', () => {
     expect(r.recorder.listenerChanges).toEqual([]);
     expect(parameterValue(sandbox, sc.parameterName)).toBe('blue');
     expect(parameterValue(sandbox, lockName(sc))).toBeUndefined();
-    expect(r.load.failed).toBe(0);
+    expectNoFailedRequests(r.load);
     retire(sandbox, sc);
   }, TEST_TIMEOUT_MS);
 });

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Sandbox } from '../sandbox/index.js';
 import { createScenario, HEALTH_INTERVAL_MS, inputsFor, retire, startE2eSandbox, UNHEALTHY_THRESHOLD } from './support/fixture.js';
-import { expectRun, printFigures, recordFigures } from './support/metrics.js';
+import { expectNoFailedRequests, expectRun, printFigures, recordFigures } from './support/metrics.js';
 import { colourOf, listenerCopy, liveColour, lockName, parameterValue } from './support/observe.js';
 import { annotations, LOAD_RATE, runUnderLoad, stopAllLoads, TEST_TIMEOUT_MS } from './support/run-under-load.js';
 
@@ -59,7 +59,7 @@ describe('bad releases', () => {
     expect(errors[0]?.message).toMatch(/^e2e-unhealthy-green: ECS marked the rollout FAILED: ECS deployment circuit breaker/);
     unhealthyMessage = errors[0]?.message ?? '';
     expect(r.run.summary).toContain('ECS service events');
-    expect(r.load.failed).toBe(0);
+    expectNoFailedRequests(r.load);
     expect(r.load.byVersion).toEqual({ v1: r.load.total });
     retire(sandbox, sc);
   }, TEST_TIMEOUT_MS);
@@ -113,8 +113,8 @@ describe('bad releases', () => {
 
     // Users saw failures only between the degradation and the restore (plus requests in flight at it).
     const failedAfterRestore = r.loadRun.window(restored.at + 50, r.endedAt);
-    expect(failedAfterRestore.failed).toBe(0);
-    expect(r.loadRun.window(r.startedAt, degradedAt).failed).toBe(0);
+    expectNoFailedRequests(failedAfterRestore);
+    expectNoFailedRequests(r.loadRun.window(r.startedAt, degradedAt));
     recordFigures({
       scenario: 'degrade during bake',
       wallMs: r.run.durationMs,

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Sandbox } from '../sandbox/index.js';
 import { createScenario, inputsFor, retire, startE2eSandbox } from './support/fixture.js';
-import { expectRun, printFigures, recordFigures } from './support/metrics.js';
+import { expectNoFailedRequests, expectRun, printFigures, recordFigures } from './support/metrics.js';
 import { colourOf, listenerCopy, lockName, parameterValue } from './support/observe.js';
 import { LOAD_RATE, runUnderLoad, startUsers, stopAllLoads, TEST_TIMEOUT_MS } from './support/run-under-load.js';
 
@@ -53,12 +53,12 @@ describe('rule-based switch', () => {
 
     expect(parameterValue(sandbox, sc.parameterName)).toBe('green');
     expect(parameterValue(sandbox, lockName(sc))).toBeUndefined();
-    expect(r.load.failed).toBe(0);
+    expectNoFailedRequests(r.load);
     const switchedAt = r.recorder.ruleChanges[0]?.at ?? Infinity;
     const afterSwitch = r.loadRun.window(switchedAt + 100, r.endedAt);
     expect(afterSwitch.byVersion).toEqual({ v2: afterSwitch.total });
     // The other route answered its fixed response throughout and never reached a colour.
-    expect(other.failed).toBe(0);
+    expectNoFailedRequests(other);
     expect(other.total).toBeGreaterThan(20);
     expect(other.byTargetGroup).toBeUndefined();
     retire(sandbox, sc);

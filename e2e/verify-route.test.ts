@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { BlueGreenScenario, Sandbox } from '../sandbox/index.js';
 import { ACTION_DIR, inputsFor, retire, startE2eSandbox } from './support/fixture.js';
-import { expectRun, printFigures, recordFigures } from './support/metrics.js';
+import { expectNoFailedRequests, expectRun, printFigures, recordFigures } from './support/metrics.js';
 import { colourOf, liveColour, lockName, parameterValue, record, verificationRules } from './support/observe.js';
 import { runAction } from '../sandbox/harness/runner.js';
 import { annotations, LOAD_RATE, runPlain, runUnderLoad, startUsers, STEP_TIMEOUT_MS, stopAllLoads, TEST_TIMEOUT_MS } from './support/run-under-load.js';
@@ -53,7 +53,7 @@ describe('sticky production forward, no test listener', () => {
 
     expectRun(first, { conclusion: 'success', status: 'succeeded' });
     expectRun(second, { conclusion: 'success', status: 'succeeded' });
-    expect(stats.failed).toBe(0);
+    expectNoFailedRequests(stats);
     // Nobody got v2 before the switch to green, or v3 before the switch back to blue.
     expect(users.window(0, (toGreen?.at ?? 0) - 100).byVersion?.v2).toBeUndefined();
     expect(users.window(0, (backToBlue?.at ?? 0) - 100).byVersion?.v3).toBeUndefined();
@@ -78,7 +78,7 @@ describe('sticky production forward, no test listener', () => {
     expectRun(r.run, { conclusion: 'failure', status: 'rolled-back' });
     expect(Object.keys(restored?.weights ?? {})).toEqual([sc.targetGroups.blue]);
     expect(afterRestore.byTargetGroup).toEqual({ [`${sc.name}-blue`]: afterRestore.total });
-    expect(afterRestore.failed).toBe(0);
+    expectNoFailedRequests(afterRestore);
     expect(verificationRules(sandbox, sc)).toEqual([]);
     retire(sandbox, sc);
   }, TEST_TIMEOUT_MS);
@@ -98,7 +98,7 @@ describe('the smoke test through the production listener', () => {
     expect(annotations(r.run, 'error')[0]?.message).toMatch(/The requested URL returned error: 500/);
     // 0 of N users reached v2; the production forward never changed.
     expect(r.load.total).toBeGreaterThan(50);
-    expect(r.load.failed).toBe(0);
+    expectNoFailedRequests(r.load);
     expect(r.load.byVersion).toEqual({ v1: r.load.total });
     expect(r.recorder.listenerChanges.filter((c) => c.arn === sc.listenerArn)).toEqual([]);
     // The secret never reached the log in clear.

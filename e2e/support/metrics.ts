@@ -1,5 +1,7 @@
 // Per-scenario figures (wall time, requests, failures, time to restore) printed once per test file, so
 // a CI log shows what each scenario cost and what users saw, not only pass/fail.
+import { expect } from '@jest/globals';
+import type { LoadStats } from '../../sandbox/harness/load-stats.js';
 import type { ActionRun } from '../../sandbox/harness/runner.js';
 import { explain } from './run-under-load.js';
 
@@ -36,4 +38,12 @@ export function expectRun(run: ActionRun, expected: { conclusion?: ActionRun['co
   if (badConclusion || badStatus) {
     throw new Error(`expected conclusion ${conclusions?.join('|') ?? 'any'} and status ${statuses?.join('|') ?? 'any'}:\n${explain(run)}`);
   }
+}
+
+/**
+ * No user request failed. On failure the first failures (when, status or error, which target group) are in
+ * the message, so a CI log tells a timeout of a stalled machine from a 5xx of a colour that was not ready.
+ */
+export function expectNoFailedRequests(stats: Pick<LoadStats, 'failed' | 'failures'>): void {
+  expect({ failed: stats.failed, firstFailures: stats.failures }).toEqual({ failed: 0, firstFailures: [] });
 }
