@@ -22,16 +22,15 @@ import { credentialValues } from './inputs/credentials.js';
 import { parseCount, parseExpectedBody, parseExpectedStatus, parseHeaders, parseHealthCheckUrl } from './inputs/health.js';
 import { readRunIdentity } from './inputs/run-identity.js';
 import { readCommands } from './inputs/commands.js';
-import { refuseColourPlaceholder, refuseFor, refuseForBuiltIn } from './inputs/engine-inputs.js';
+import { refuseColourPlaceholder, refuseFor, refuseForBuiltIn, refuseIfGiven } from './inputs/engine-inputs.js';
 import { readGitHubDeployment } from './inputs/github.js';
 import { parseColour, parseEngine, parseMode, parseSwitch, parseVerifyRoute } from './inputs/scalars.js';
 import { parseTaskDefinitionArn, parseTaskDefinitionSource, taskDefinitionArnRegion } from './inputs/task-definition.js';
 import { parseTrafficShift } from './inputs/traffic-shift.js';
-import { ECS_TASK_INPUTS, readPreDeployTask, readServiceSettings, shown } from './inputs/task-options.js';
+import { ECS_TASK_INPUTS, readPreDeployTask, readServiceSettings } from './inputs/task-options.js';
 import type { Config, HealthCheckConfig, Mode } from './types.js';
 
 export { INPUT_DEFAULTS, REQUIRED_INPUTS, type InputName } from './inputs/contract.js';
-import { INPUT_DEFAULTS } from './inputs/contract.js';
 export { loadTaskDefinitionFile, renderImage } from './inputs/task-definition.js';
 
 const MAX_THRESHOLD = 100;
@@ -91,7 +90,7 @@ export function readConfig(
   if (deploys) checkImageRendering(inputs, taskDefinition, containerName, image);
   if (!deploys) {
     refuseFor(inputs, 'traffic', 'pre-deploy-task-command');
-    for (const name of ECS_TASK_INPUTS) if (inputs.raw(name) !== INPUT_DEFAULTS[name]) inputs.report(new InputError(name, shown(inputs, name), 'no value with engine: traffic: there is no ECS task or service for the action to start or update'));
+    for (const name of ECS_TASK_INPUTS) refuseIfGiven(inputs, name, 'no value with engine: traffic: there is no ECS task or service for the action to start or update');
     if (mode === 'prepare' || mode === 'promote') {
       inputs.report(new InputError('mode', mode, 'deploy, rollback or status with engine: traffic: there is nothing to prepare, the target groups are filled by something else (mode: deploy verifies the idle group and switches)'));
     }
@@ -231,9 +230,7 @@ function readPromoteInputs(inputs: InputReader, mode: Mode | undefined): string 
       inputs.report(new InputError('expected-task-definition-arn', '', 'the task-definition-arn output of the mode: prepare step: promote switches to exactly what prepare deployed'));
     }
     for (const name of PROMOTE_REFUSES) {
-      if (inputs.raw(name) !== INPUT_DEFAULTS[name]) {
-        inputs.report(new InputError(name, shown(inputs, name), `no value with mode: promote: the release was chosen, built and deployed by mode: prepare (give it there); promote checks it with expected-task-definition-arn`));
-      }
+      refuseIfGiven(inputs, name, 'no value with mode: promote: the release was chosen, built and deployed by mode: prepare (give it there); promote checks it with expected-task-definition-arn');
     }
   } else if (expected !== undefined && mode !== undefined) {
     inputs.report(new InputError('expected-task-definition-arn', expected, 'to be set only with mode: promote (it names what mode: prepare deployed)'));

@@ -467,12 +467,15 @@ async function rescue(o, rows, state, cause) {
     }
 }
 
+// EXTERNAL MODULE: ./src/flow/deployment-controller.ts
+var deployment_controller = __webpack_require__(9270);
 ;// CONCATENATED MODULE: ./src/flow/builtin-service.ts
 // engine: ecs, before anything moves: read the one service and check it is set up for ECS's built-in
 // blue/green the way the action can gate it — the ECS controller, a BLUE_GREEN/CANARY/LINEAR strategy,
 // one load balancer with its advancedConfiguration, a PAUSE hook at POST_TEST_TRAFFIC_SHIFT, a test rule
 // when health-check-url must reach the new revision, and a production rule AWS can rewrite. Every
 // problem is listed at once, as an input error on `service` that says what to change.
+
 
 
 
@@ -502,7 +505,7 @@ function requireService(config) {
 function checkBuiltInService(config, service, productionActions) {
     const problems = [];
     if (service.controller !== 'ECS') {
-        problems.push(`its deploymentController.type is ${service.controller}: set it to ECS (built-in blue/green runs only under the ECS controller; UpdateService cannot change the task definition of a service on the ${service.controller} controller, which ${service.controller === 'CODE_DEPLOY' ? 'CodeDeploy deploys' : 'its external controller deploys with task sets'}: deploy it that way, or move it to the ECS controller)`);
+        problems.push(`its deploymentController.type is ${service.controller}: set it to ECS (built-in blue/green runs only under the ECS controller; UpdateService cannot change the task definition of a service on the ${service.controller} controller: ${(0,deployment_controller/* deployedInstead */.J)(service.controller)}, or move it to the ECS controller)`);
     }
     if (!STRATEGIES.includes(service.strategy))
         problems.push(`its deploymentConfiguration.strategy is ${service.strategy}: set it to BLUE_GREEN, CANARY or LINEAR`);

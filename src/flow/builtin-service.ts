@@ -10,6 +10,7 @@ import { InputError } from '../errors.js';
 import { formatDurationInput } from '../duration.js';
 import type { Config } from '../types.js';
 import type { FlowDeps } from './context.js';
+import { deployedInstead } from './deployment-controller.js';
 
 /** The deployment strategies with lifecycle stages the action can gate. */
 const STRATEGIES = ['BLUE_GREEN', 'CANARY', 'LINEAR'];
@@ -54,7 +55,7 @@ export function checkBuiltInService(config: Config, service: BuiltInService, pro
   const problems: string[] = [];
   if (service.controller !== 'ECS') {
     problems.push(
-      `its deploymentController.type is ${service.controller}: set it to ECS (built-in blue/green runs only under the ECS controller; UpdateService cannot change the task definition of a service on the ${service.controller} controller, which ${service.controller === 'CODE_DEPLOY' ? 'CodeDeploy deploys' : 'its external controller deploys with task sets'}: deploy it that way, or move it to the ECS controller)`,
+      `its deploymentController.type is ${service.controller}: set it to ECS (built-in blue/green runs only under the ECS controller; UpdateService cannot change the task definition of a service on the ${service.controller} controller: ${deployedInstead(service.controller)}, or move it to the ECS controller)`,
     );
   }
   if (!STRATEGIES.includes(service.strategy)) problems.push(`its deploymentConfiguration.strategy is ${service.strategy}: set it to BLUE_GREEN, CANARY or LINEAR`);

@@ -8,6 +8,7 @@ import type { AwsPorts, ServiceInfo } from '../aws/ports.js';
 import { PairMismatch } from '../errors.js';
 import { colourOfTargetGroup, findForwardAction, forwardTargets, readSplit } from '../traffic.js';
 import { COLOURS, otherColour, type Colour, type Config } from '../types.js';
+import { deployedInstead } from './deployment-controller.js';
 import { trafficTarget } from './discover.js';
 
 const TG_INPUT: Record<Colour, string> = { blue: 'blue-target-group-arn', green: 'green-target-group-arn' };
@@ -44,12 +45,6 @@ function describeGroup(arn: string, config: Config): string {
   return `${arn} (${colour ? `the ${TG_INPUT[colour]}` : 'neither target group input'})`;
 }
 
-/** What each controller does instead of UpdateService's task definition change, and where to turn. */
-const CONTROLLERS: Record<string, string> = {
-  CODE_DEPLOY: 'CodeDeploy deploys it (a CodeDeploy deployment creates a new task set); deploy it with CodeDeploy',
-  EXTERNAL: 'its tasks come from task sets its external controller creates (CreateTaskSet); deploy it with that controller',
-};
-
 /**
  * deploy and prepare change the idle service's task definition with UpdateService, which ECS accepts only
  * for services on the ECS deployment controller. Refused here, before the lock or any change, rather than
@@ -60,9 +55,8 @@ function controllerProblems(config: Config, services: Record<Colour, ServiceInfo
   return COLOURS.flatMap((c) => {
     const controller = services[c].controller ?? 'ECS';
     if (controller === 'ECS') return [];
-    const instead = CONTROLLERS[controller] ?? 'another controller deploys it';
     return [
-      `${SERVICE_INPUT[c]} ${services[c].serviceName} uses the ${controller} deployment controller: UpdateService cannot change its task definition (${instead}), or move the service to the ECS deployment controller (deploymentController.type ECS) to deploy it with this action.`,
+      `${SERVICE_INPUT[c]} ${services[c].serviceName} uses the ${controller} deployment controller: UpdateService cannot change its task definition (${deployedInstead(controller)}), or move the service to the ECS deployment controller (deploymentController.type ECS) to deploy it with this action.`,
     ];
   });
 }

@@ -10,10 +10,23 @@ const NOT_WITH: Record<'pair' | 'traffic' | 'ecs', string> = {
   ecs: "no value with engine: ecs: the service's own loadBalancers[].advancedConfiguration names its two target groups and listener rules, and ECS moves the weights (give cluster and service instead)",
 };
 
+/**
+ * Refuses an input given (other than its default) where it would be ignored, saying `why`. The one place
+ * that decides what such an error shows of the value: never the environment's values.
+ */
+export function refuseIfGiven(inputs: InputReader, name: InputName, why: string): void {
+  if (inputs.raw(name) !== INPUT_DEFAULTS[name]) inputs.report(new InputError(name, shown(inputs, name), why));
+}
+
+/** What an error may show of an input: `pre-deploy-task-environment`'s values never, only how many lines. */
+export function shown(inputs: InputReader, name: InputName): string {
+  const value = inputs.raw(name);
+  return name === 'pre-deploy-task-environment' ? `${value.split(/\r?\n/).filter((l) => l.trim() !== '').length} line(s)` : value;
+}
+
 /** Refuses an input the engine has no use for (it would be ignored); returns `fallback`. */
 export function refuseFor<T>(inputs: InputReader, engine: 'pair' | 'traffic' | 'ecs' | undefined, name: InputName, fallback?: T): T | undefined {
-  const value = inputs.raw(name);
-  if (value !== INPUT_DEFAULTS[name]) inputs.report(new InputError(name, value, NOT_WITH[engine ?? 'pair']));
+  refuseIfGiven(inputs, name, NOT_WITH[engine ?? 'pair']);
   return fallback;
 }
 
@@ -26,9 +39,7 @@ export function refuseForBuiltIn(inputs: InputReader, mode: Mode | undefined): v
     // (with other modes it is refused anyway: it guards mode: rollback only)
     ...(mode === 'rollback' ? ([['expected-live-color', 'no value with engine: ecs: there are no fixed colours (ECS alternates the target groups)']] as [InputName, string][]) : []),
   ];
-  for (const [name, why] of refusals) {
-    if (inputs.raw(name) !== INPUT_DEFAULTS[name]) inputs.report(new InputError(name, inputs.raw(name), why));
-  }
+  for (const [name, why] of refusals) refuseIfGiven(inputs, name, why);
 }
 
 /** engine: ecs: during the gate the test listener rule forwards only to the new revision, so the URLs need no colour. */

@@ -6,6 +6,7 @@
 import { InputError } from '../errors.js';
 import type { EcsTag, ManagedVolume, PreDeployTaskOptions, PropagateTags, ServiceSettings } from '../types.js';
 import { INPUT_DEFAULTS, type InputName, type InputReader } from './contract.js';
+import { refuseIfGiven } from './engine-inputs.js';
 import { parseSwitch } from './scalars.js';
 
 export const MAX_TAGS = 50;
@@ -124,9 +125,7 @@ function readVolume(inputs: InputReader, nameInput: InputName, jsonInput: InputN
 export function readPreDeployTask(inputs: InputReader, hasCommand: boolean, refuse: boolean): PreDeployTaskOptions {
   const names: InputName[] = ['pre-deploy-task-tags', 'pre-deploy-task-started-by', 'pre-deploy-task-environment', 'pre-deploy-task-managed-ebs-volume-name', 'pre-deploy-task-managed-ebs-volume'];
   if (!hasCommand && !refuse) {
-    for (const name of names) {
-      if (inputs.raw(name) !== INPUT_DEFAULTS[name]) inputs.report(new InputError(name, shown(inputs, name), 'no value without pre-deploy-task-command: it configures that one-off task'));
-    }
+    for (const name of names) refuseIfGiven(inputs, name, 'no value without pre-deploy-task-command: it configures that one-off task');
   }
   if (!hasCommand) return { tags: [], startedBy: INPUT_DEFAULTS['pre-deploy-task-started-by'], environment: [] };
   const volume = readVolume(inputs, 'pre-deploy-task-managed-ebs-volume-name', 'pre-deploy-task-managed-ebs-volume');
@@ -158,10 +157,5 @@ export const ECS_TASK_INPUTS: readonly InputName[] = [
   'service-managed-ebs-volume-name',
   'service-managed-ebs-volume',
 ];
-
-/** What an error may show of an input: the environment's values never. */
-export function shown(inputs: InputReader, name: InputName): string {
-  return name === 'pre-deploy-task-environment' ? `${lines(inputs.raw(name)).length} line(s)` : inputs.raw(name);
-}
 
 const lines = (value: string): string[] => value.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
