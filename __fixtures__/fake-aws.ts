@@ -2,7 +2,7 @@
 // the services through a whole deploy, and inject a failure at any call.
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { RegisterTaskDefinitionCommandInput, TaskDefinition } from '@aws-sdk/client-ecs';
-import type { AlarmState, AwsPorts, ListenerAddress, ListenerRule, NewRule, ParameterVersion, RunTaskRequest, ServiceDeployment, ServiceInfo, TargetHealth, TaskState } from '../src/aws/ports.js';
+import type { AlarmState, AwsPorts, MetricQuery, MetricSeries, ListenerAddress, ListenerRule, NewRule, ParameterVersion, RunTaskRequest, ServiceDeployment, ServiceInfo, TargetHealth, TaskState } from '../src/aws/ports.js';
 import { RuleRefused } from '../src/aws/aws-error.js';
 import type { Colour, TrafficTarget } from '../src/types.js';
 
@@ -81,6 +81,14 @@ export const MUTATING_OPS: readonly string[] = [
   'ssm.delete',
 ];
 type Fault = (op: string, args: unknown[]) => Error | undefined;
+/** One minute of one target group as the ALB publishes it. */
+export interface PublishedMinute {
+  requests: number;
+  target5xx?: number;
+  target4xx?: number;
+  connectionErrors?: number;
+  p99Seconds?: number;
+}
 
 const clone = <T>(v: T): T => structuredClone(v);
 
@@ -439,6 +447,28 @@ export class FakeAws implements AwsPorts {
         const a = this.alarmStates.get(n);
         if (!a) throw new Error(`Alarm ${n} not found`);
         return { ...a };
+      });
+    },
+  };
+
+  /**
+   * What the ALB publishes per target group ARN and minute start (undefined: no requests, no datapoints).
+   * Error series have datapoints only in minutes with errors, as on AWS.
+   */
+  published?: (targetGroupArn: string, minuteStart: number) => PublishedMinute | undefined;
+
+  metrics = {
+    read: async (queries: MetricQuery[], startMs: number, endMs: number): Promise<MetricSeries[]> => {
+      this.record('metrics.read', queries.map((q) => q.id), startMs, endMs);
+      return queries.map((q) => {
+        const points = new Map<number, number>();
+        const tg = Object.values(TG).find((arn) => arn.endsWith(q.dimensions.TargetGroup ?? '\u0000'));
+        for (let t = startMs; tg && t < endMs; t += 60_000) {
+          const m = this.published?.(tg, t);
+          const value = m && { RequestCount: m.requests, HTTPCode_Target_5XX_Count: m.target5xx, HTTPCode_Target_4XX_Count: m.target4xx, TargetConnectionErrorCount: m.connectionErrors, TargetResponseTime: m.p99Seconds }[q.metricName];
+          if (value !== undefined && (value > 0 || q.metricName === 'TargetResponseTime')) points.set(t, value);
+        }
+        return { id: q.id, points };
       });
     },
   };

@@ -13,3 +13,18 @@ export const PAIR_INPUTS: Readonly<Record<string, string>> = {
   'state-parameter': '/app/live-color',
   'aws-region': 'us-east-1',
 };
+
+/**
+ * Every InputError `read` threw, alone or gathered in an InputErrors; fails when it threw none. Told apart by
+ * name: the test files import src/ only after mocking @actions/core, and this fixture imports nothing of it.
+ */
+export function inputErrorsOf<E extends Error>(read: () => unknown): E[] {
+  try {
+    read();
+  } catch (error) {
+    if (error instanceof Error && error.name === 'InputErrors') return (error as Error & { errors: E[] }).errors;
+    if (error instanceof Error && error.name === 'InputError') return [error as E];
+    throw error;
+  }
+  throw new Error('expected readConfig to reject the inputs');
+}

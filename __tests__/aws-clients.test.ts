@@ -68,9 +68,9 @@ describe('createAwsClients', () => {
 });
 
 describe('createAwsPorts', () => {
-  it('returns the five ports, and the restore ports only ELBv2 and SSM', () => {
+  it('returns the six ports, and the restore ports only ELBv2 and SSM', () => {
     const ports = createAwsPorts('eu-west-1');
-    expect(Object.keys(ports).sort()).toEqual(['alarms', 'deployments', 'ecs', 'elb', 'ssm']);
+    expect(Object.keys(ports).sort()).toEqual(['alarms', 'deployments', 'ecs', 'elb', 'metrics', 'ssm']);
     expect(typeof ports.elb.writeActions).toBe('function');
     expect(Object.keys(createRestorePorts('eu-west-1')).sort()).toEqual(['elb', 'ssm']);
   });

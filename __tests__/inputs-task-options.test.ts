@@ -2,15 +2,14 @@
 // environment and EBS volume, and the services' managed tags, tag propagation and EBS volume. Each is
 // validated before any AWS call, and refused where it would be ignored.
 import { beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { LISTENER, PAIR_INPUTS, TG_BLUE, TG_GREEN } from '../__fixtures__/inputs.js';
+import { LISTENER, PAIR_INPUTS, TG_BLUE, TG_GREEN, inputErrorsOf } from '../__fixtures__/inputs.js';
 
 const setSecret = jest.fn<(secret: string) => void>();
 const getInput = jest.fn<(name: string) => string>(() => '');
 jest.unstable_mockModule('@actions/core', () => ({ setSecret, getInput }));
 
-const { readConfig, InputErrors } = await import('../src/inputs.js');
-const { InputError } = await import('../src/errors.js');
-type InputErrorT = InstanceType<typeof InputError>;
+const { readConfig } = await import('../src/inputs.js');
+type InputErrorT = import('../src/errors.js').InputError;
 
 const ROLE = 'arn:aws:iam::123456789012:role/ecsInfrastructureRole';
 const TASK_DEF = 'arn:aws:ecs:us-east-1:123456789012:task-definition/shop:7';
@@ -21,16 +20,7 @@ const TRAFFIC: Record<string, string> = { engine: 'traffic', 'blue-target-group-
 
 const configWith = (overrides: Record<string, string> = {}, base = BASE) => readConfig((name) => ({ ...base, ...overrides })[name] ?? '', {});
 
-function errorsOf(overrides: Record<string, string>, base = BASE): InputErrorT[] {
-  try {
-    configWith(overrides, base);
-  } catch (error) {
-    if (error instanceof InputErrors) return error.errors;
-    if (error instanceof InputError) return [error];
-    throw error;
-  }
-  throw new Error('expected readConfig to reject the inputs');
-}
+const errorsOf = (overrides: Record<string, string>, base = BASE): InputErrorT[] => inputErrorsOf(() => configWith(overrides, base));
 
 beforeEach(() => {
   setSecret.mockClear();

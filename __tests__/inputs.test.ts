@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { LISTENER, PAIR_INPUTS, TG_BLUE, TG_GREEN } from '../__fixtures__/inputs.js';
+import { LISTENER, PAIR_INPUTS, TG_BLUE, TG_GREEN, inputErrorsOf } from '../__fixtures__/inputs.js';
 
 const setSecret = jest.fn<(secret: string) => void>();
 const getInput = jest.fn<(name: string) => string>(() => '');
@@ -11,8 +11,7 @@ jest.unstable_mockModule('@actions/core', () => ({ setSecret, getInput }));
 
 const { readConfig, InputErrors, maskCredentialsFromEnv, loadTaskDefinitionFile, renderImage, INPUT_DEFAULTS, REQUIRED_INPUTS } =
   await import('../src/inputs.js');
-const { InputError } = await import('../src/errors.js');
-type InputErrorT = InstanceType<typeof InputError>;
+type InputErrorT = import('../src/errors.js').InputError;
 
 const RULE = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/my-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee';
 const TEST_LISTENER = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/my-alb/50dc6c495c0c9188/0123456789abcdef';
@@ -25,16 +24,7 @@ const configWith = (overrides: Record<string, string> = {}, env: NodeJS.ProcessE
 };
 
 /** Every InputError readConfig threw, whether alone or aggregated. */
-function errorsOf(overrides: Record<string, string>, env: NodeJS.ProcessEnv = {}): InputErrorT[] {
-  try {
-    configWith(overrides, env);
-  } catch (error) {
-    if (error instanceof InputErrors) return error.errors;
-    if (error instanceof InputError) return [error];
-    throw error;
-  }
-  throw new Error('expected readConfig to reject the inputs');
-}
+const errorsOf = (overrides: Record<string, string>, env: NodeJS.ProcessEnv = {}): InputErrorT[] => inputErrorsOf(() => configWith(overrides, env));
 
 /** The single InputError readConfig threw; fails when there were several. */
 function errorOf(overrides: Record<string, string>, env: NodeJS.ProcessEnv = {}): InputErrorT {

@@ -17,7 +17,7 @@ function table(heading: string): Map<string, string> {
   const rows = new Map<string, string>();
   for (const line of section.split('\n').slice(1)) {
     if (line.startsWith('#')) break;
-    const cells = /^\| `([a-z-]+)` \|(.*)\|$/.exec(line);
+    const cells = /^\| `([a-z0-9-]+)` \|(.*)\|$/.exec(line);
     if (cells?.[1]) rows.set(cells[1], (cells[2] ?? '').split('|').at(-1)?.trim() ?? '');
   }
   return rows;

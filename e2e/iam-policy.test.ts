@@ -8,14 +8,16 @@ import { readFileSync } from 'node:fs';
 import { CreateRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { clientsFor } from '../sandbox/tests/clients.js';
 import type { Sandbox } from '../sandbox/index.js';
-import { createScenario, FAST_INPUTS, inputsFor, retire, startE2eSandbox } from './support/fixture.js';
+import { startSandbox } from '../sandbox/index.js';
+import { createScenario, FAST_INPUTS, inputsFor, retire, SANDBOX_TIMINGS } from './support/fixture.js';
 import { expectRun } from './support/metrics.js';
 import { runPlain } from './support/run-under-load.js';
 
 let sandbox: Sandbox;
 
 beforeAll(async () => {
-  sandbox = await startE2eSandbox();
+  // A one-second CloudWatch minute: the real-user analysis (cloudwatch:GetMetricData) fits in a 3-second bake.
+  sandbox = await startSandbox({ ...SANDBOX_TIMINGS, minuteMs: 1_000 });
 });
 afterAll(async () => {
   await sandbox.stop();
@@ -70,6 +72,9 @@ describe('the README\'s IAM policy', () => {
       'cloudwatch-alarms': 'e2e-iam-5xx',
       'pre-deploy-task-command': 'exit 0',
       'scale-down-previous': 'true',
+      // No users here: the analysis reads the metrics and lets the quiet minutes through.
+      'analysis-max-error-rate': '1%',
+      'analysis-inconclusive': 'pass',
     }));
     expectRun(deployed, { conclusion: 'success', status: 'succeeded' });
     // A second deploy back to blue (scaled down by the first, so it is scaled up), then a manual rollback to it.
@@ -97,7 +102,7 @@ describe('the README\'s IAM policy', () => {
 
   it('engine: ecs: its own policy grants every call, and nothing it never calls; status needs only three reads', async () => {
     sandbox.setAlarm('e2e-iam-ecs-5xx', 'OK');
-    const sc = await sandbox.createNativeService({ name: 'e2e-iam-ecs', desiredCount: 2, bakeTimeInMinutes: 0, pauseHooks: [{ stages: ['POST_TEST_TRAFFIC_SHIFT'], timeoutInMinutes: 30 }] });
+    const sc = await sandbox.createNativeService({ name: 'e2e-iam-ecs', desiredCount: 2, bakeTimeInMinutes: 0, pauseHooks: [{ stages: ['POST_TEST_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT'], timeoutInMinutes: 30 }] });
     const inputs = (extra: Record<string, string>) => ({
       ...FAST_INPUTS,
       engine: 'ecs',
@@ -111,7 +116,9 @@ describe('the README\'s IAM policy', () => {
     const since = Date.now();
     // Rendering an image registers a new revision; a smoke test that fails answers the pause with ROLLBACK.
     const v2 = sc.registerTaskDefinition({ version: 'v2' });
-    expectRun(await runPlain(sandbox, inputs({ 'task-definition': v2, 'container-name': sc.containerName, image: 'registry.example.com/web:v2' })), { conclusion: 'success', status: 'succeeded' });
+    // The bake at POST_PRODUCTION_TRAFFIC_SHIFT reads the ALB's metrics (no users here: the quiet minutes pass).
+    const analysis = { 'analysis-max-error-rate': '1%', 'analysis-inconclusive': 'pass' };
+    expectRun(await runPlain(sandbox, inputs({ 'task-definition': v2, 'container-name': sc.containerName, image: 'registry.example.com/web:v2', ...analysis })), { conclusion: 'success', status: 'succeeded' });
     expectRun(await runPlain(sandbox, inputs({ 'task-definition': sc.registerTaskDefinition({ version: 'v3' }), 'smoke-test-command': 'exit 1' })), { conclusion: 'failure', status: 'rolled-back' });
     // After a finished deployment, mode: rollback deploys the previous revision's task definition again.
     expectRun(await runPlain(sandbox, inputs({ mode: 'rollback' })), { conclusion: 'success', status: 'succeeded' });
@@ -191,7 +198,8 @@ describe('the README\'s IAM policy', () => {
     // balancer's DNS name is compared); the test listener is still pointed, for people to look at.
     const route = { 'verify-route': 'header', 'health-check-url': `${pair.prodUrl.replace('127.0.0.1', 'localhost')}/health` };
     const since = Date.now();
-    expectRun(await runPlain(sandbox, inputs({ ...route, 'cloudwatch-alarms': 'e2e-iam-traffic-5xx' })), { conclusion: 'success', status: 'succeeded' });
+    const analysis = { 'analysis-max-error-rate': '1%', 'analysis-inconclusive': 'pass' };
+    expectRun(await runPlain(sandbox, inputs({ ...route, ...analysis, 'cloudwatch-alarms': 'e2e-iam-traffic-5xx' })), { conclusion: 'success', status: 'succeeded' });
     expectRun(await runPlain(sandbox, inputs({ ...route, mode: 'rollback', 'cloudwatch-alarms': 'e2e-iam-traffic-5xx' })), { conclusion: 'success', status: 'succeeded' });
     await left(4);
     const statusSince = Date.now();

@@ -1,9 +1,11 @@
 // The local AWS sandbox: an AWS endpoint (ELBv2, ECS, SSM, CloudWatch) on loopback, an ECS simulator
-// whose tasks are real processes, ALB target health checks, and a reverse proxy per listener; plus a fake of
+// whose tasks are real processes, ALB target health checks, and a reverse proxy per listener that records
+// CloudWatch's ALB metrics; plus a fake of
 // GitHub's deployments API (`github`). Start it in-process with startSandbox(); point the SDK (or dist/) at
 // `endpoint` via AWS_ENDPOINT_URL and `@actions/github` at `github.url` via GITHUB_API_URL (both in env()).
 import { EventEmitter } from 'node:events';
 import { AlarmModel, cloudWatchOperations, type AlarmStateValue } from './cloudwatch/api.js';
+import { AlbMetrics } from './cloudwatch/metrics.js';
 import { FaultInjector, type FaultSpec } from './core/faults.js';
 import { RequestLog, type RequestLogEntry, type ServiceName } from './core/request-log.js';
 import type { World } from './core/world.js';
@@ -57,10 +59,12 @@ export interface SandboxOptions {
   /** Failed tasks that trip the deployment circuit breaker. Default ECS's max(3, ceil(desired/2)). */
   circuitBreakerThreshold?: number;
   /**
-   * How long one ECS "minute" lasts here: bakeTimeInMinutes, canaryBakeTimeInMinutes,
-   * stepBakeTimeInMinutes and PAUSE hook timeouts are multiplied by it. Default 60_000.
+   * How long one ECS "minute" lasts here: bakeTimeInMinutes, canaryBakeTimeInMinutes, stepBakeTimeInMinutes and
+   * PAUSE hook timeouts are multiplied by it, and CloudWatch's minute too (GetMetricData's Period 60). Default 60_000.
    */
   minuteMs?: number;
+  /** GetMetricData sees a request's ALB metrics this long after the request ended. Default 0.75 × minuteMs. */
+  metricsPublicationDelayMs?: number;
   /** ELBv2 quota "Rules per Application Load Balancer, excluding default rules" (CreateRule's TooManyRules). Default 100. */
   maxRulesPerLoadBalancer?: number;
   /** The GitHub fake's refs and default branch. */
@@ -72,8 +76,10 @@ export interface Sandbox {
   endpoint: string;
   region: string;
   accountId: string;
-  /** Environment for a process using the SDK against this sandbox (endpoint, region, fake credentials) and GITHUB_API_URL. */
+  /** For the SDK against this sandbox (endpoint, region, fake keys), GITHUB_API_URL, and BLUE_GREEN_SANDBOX_MINUTE_MS unless minuteMs is 60_000. */
   env(): Record<string, string>;
+  /** The ALB's CloudWatch metrics: `setPublicationDelay(ms)` (a huge delay withholds every datapoint). */
+  metrics: Pick<AlbMetrics, 'minuteMs' | 'publicationDelayMs' | 'setPublicationDelay'>;
   /** The fake of GitHub's deployments API (sandbox/github/server.ts); the action's token is any string. */
   github: GitHubFake;
   /** A pair of target groups without ECS (target-pair.ts), for `engine: traffic`; resolves once blue's targets are healthy. */
@@ -142,13 +148,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const ecs = new EcsModel();
   const ssm = new SsmModel();
   const alarms = new AlarmModel();
-  const dataPlane = new DataPlane(elb);
+  const minuteMs = opts.minuteMs ?? 60_000;
+  const metrics = new AlbMetrics(minuteMs, opts.metricsPublicationDelayMs ?? 0.75 * minuteMs);
+  const dataPlane = new DataPlane(elb, metrics);
   const scheduler = new Scheduler(ecs, elb, account, locateTaskServer(), {
     tickMs: opts.ecsTickMs ?? 100,
     stopTimeoutMs: opts.stopTimeoutMs ?? 2000,
     circuitBreakerThreshold: opts.circuitBreakerThreshold,
   });
-  const native = new NativeDeployments(ecs, elb, scheduler, account, { tickMs: opts.ecsTickMs ?? 100, minuteMs: opts.minuteMs ?? 60_000 });
+  const native = new NativeDeployments(ecs, elb, scheduler, account, { tickMs: opts.ecsTickMs ?? 100, minuteMs });
   const world: World = {
     account,
     elb,
@@ -193,7 +201,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         elbv2: elbOperations(elb, account),
         ecs: ecsOps,
         ssm: ssmOperations(ssm, account),
-        cloudwatch: cloudWatchOperations(alarms, account),
+        cloudwatch: cloudWatchOperations(alarms, account, metrics),
       },
       control: controlRoutes(() => holder.sandbox as Sandbox),
     },
@@ -214,6 +222,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     world,
     events,
     github,
+    metrics,
     env: () => ({
       ...github.env(),
       AWS_ENDPOINT_URL: server.url,
@@ -221,6 +230,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       AWS_DEFAULT_REGION: account.region,
       AWS_ACCESS_KEY_ID: 'AKIASANDBOXEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'sandbox-secret-access-key',
+      ...(minuteMs === 60_000 ? {} : { BLUE_GREEN_SANDBOX_MINUTE_MS: String(minuteMs) }),
     }),
     createBlueGreen: (o) => createBlueGreen(world, o),
     createNativeService: (o) => createNativeService(world, o),
@@ -239,9 +249,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     requests: (f) => log.list(f),
     requestCounts: (f) => log.countByOperation(f),
     clearRequests: () => log.clear(),
-    failNextRunTask: (reason) => {
-      runTaskFailures.push(reason);
-    },
+    failNextRunTask: (reason) => void runTaskFailures.push(reason),
     taskOutput: (taskArn) => [...(ecs.tasks.find((t) => t.arn === taskArn)?.standalone?.output ?? [])],
     setDesiredCount(sel, desiredCount) {
       const [service, ...more] = servicesMatching(sel).filter((s) => s.status === 'ACTIVE');

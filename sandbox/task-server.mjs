@@ -7,6 +7,8 @@
 //   slow:<ms>                    every response is delayed by <ms>
 //   degrade-after:<s>            healthy, then 500 on every path <s> seconds after start
 //   degrade-after-traffic:<s>    healthy, then 500 on every path <s> seconds after the first user request
+//   fail-rate:<percent>          that share of requests that are not health checks answers 500, deterministically:
+//                                counted, and spread evenly (5 → every 20th: the 20th, 40th, ...); health checks 200
 //   crash                        exits with code 1 at start
 // SANDBOX_VERSION and SANDBOX_COLOUR are echoed in every response so traffic can be attributed.
 // SANDBOX_HEALTH_PATH is the target group's health-check path (default /health).
@@ -18,6 +20,8 @@ const colour = process.env.SANDBOX_COLOUR ?? 'unknown';
 const healthPath = process.env.SANDBOX_HEALTH_PATH ?? '/health';
 let behaviour = process.env.SANDBOX_BEHAVIOUR ?? 'healthy';
 let firstTrafficAt;
+// Requests that were not health checks, for fail-rate.
+let userRequests = 0;
 
 if (behaviour === 'crash') {
   console.error('task-server: crashing on start as told (SANDBOX_BEHAVIOUR=crash)');
@@ -25,6 +29,13 @@ if (behaviour === 'crash') {
 }
 
 const [kind, arg] = [() => behaviour.split(':')[0], () => Number(behaviour.split(':')[1] ?? 0)];
+
+/** fail-rate: the n-th request fails when it pushes floor(n × rate) up by one, so failures are evenly spaced. */
+function failsByRate(n) {
+  // n × percent is exact for whole (and most fractional) percents, so the division rounds right.
+  const failuresBy = (k) => Math.floor((k * arg()) / 100);
+  return failuresBy(n) > failuresBy(n - 1);
+}
 
 function degraded(now) {
   if (kind() === 'degrade-after') return now - startedAt >= arg() * 1000;
@@ -37,8 +48,10 @@ const server = http.createServer((req, res) => {
   const isHealthCheck = path === healthPath;
   const now = Date.now();
   if (!isHealthCheck && firstTrafficAt === undefined) firstTrafficAt = now;
+  if (!isHealthCheck) userRequests += 1;
   let status = 200;
   if (degraded(now)) status = 500;
+  if (kind() === 'fail-rate' && !isHealthCheck && failsByRate(userRequests)) status = 500;
   if (kind() === 'unhealthy' && isHealthCheck) status = 500;
   const delay = kind() === 'slow' ? arg() : 0;
   const body = JSON.stringify({ version, colour, behaviour, status, path, pid: process.pid, uptimeMs: now - startedAt });

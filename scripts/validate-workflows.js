@@ -46,6 +46,8 @@ const DISPATCH = "the action's default: workflow_dispatch allows at most 25 inpu
 const RECORDS = "the job's own record (record-deployment): the action's would need every caller to grant deployments: write";
 const READ_ONLY = 'status changes nothing and checks nothing';
 const NOT_EXPOSED_BY_STATUS = 'status moves no traffic';
+const NO_USERS_MOVED = 'the action refuses analysis in this mode: it moves no users to a new release';
+const ANALYSIS = ['analysis-max-error-rate', 'analysis-max-error-increase', 'analysis-max-p99', 'analysis-min-requests', 'analysis-failure-limit', 'analysis-inconclusive', 'analysis-count-4xx'];
 const COVERAGE = {
   'deploy.yml': {
     inputs: {
@@ -66,6 +68,7 @@ const COVERAGE = {
       ...['task-definition', 'container-name', 'image', 'force-new-deployment', 'pre-deploy-command', 'pre-deploy-task-command', 'post-deploy-command', 'expected-task-definition-arn', 'pre-deploy-task-tags', 'pre-deploy-task-started-by', 'pre-deploy-task-environment', 'pre-deploy-task-managed-ebs-volume-name', 'pre-deploy-task-managed-ebs-volume', 'enable-ecs-managed-tags', 'propagate-tags', 'service-managed-ebs-volume-name', 'service-managed-ebs-volume'].map((n) => [n, RELEASE]),
       ...['health-check-expected-status', 'health-check-expected-body', 'health-check-interval', 'health-check-timeout', 'healthy-threshold', 'unhealthy-threshold', 'traffic-shift', 'bake-time', 'cloudwatch-alarms', 'scale-down-previous', 'scale-down-delay', 'smoke-test-command', 'command-timeout', 'lock'].map((n) => [n, DISPATCH]),
       ...['github-deployment', 'environment', 'environment-url', 'github-token'].map((n) => [n, RECORDS]),
+      ...ANALYSIS.map((n) => [n, NO_USERS_MOVED]),
     ]),
     outputs: { 'pre-deploy-task-arn': RELEASE },
   },
@@ -73,6 +76,7 @@ const COVERAGE = {
     inputs: Object.fromEntries([
       ['mode', 'always status'],
       ...['test-listener-arn', 'verify-route', 'task-definition', 'container-name', 'image', 'health-check-url', 'post-switch-health-check-url', 'health-check-headers', 'health-check-expected-status', 'health-check-expected-body', 'health-check-interval', 'health-check-timeout', 'healthy-threshold', 'unhealthy-threshold', 'traffic-shift', 'bake-time', 'cloudwatch-alarms', 'wait-timeout', 'force-new-deployment', 'scale-down-previous', 'scale-down-delay', 'lock', 'dry-run', 'expected-live-color', 'pre-deploy-command', 'pre-deploy-task-command', 'smoke-test-command', 'post-deploy-command', 'rollback-command', 'expected-task-definition-arn', 'github-deployment', 'environment', 'environment-url', 'github-token', 'command-timeout', 'pre-deploy-task-tags', 'pre-deploy-task-started-by', 'pre-deploy-task-environment', 'pre-deploy-task-managed-ebs-volume-name', 'pre-deploy-task-managed-ebs-volume', 'enable-ecs-managed-tags', 'propagate-tags', 'service-managed-ebs-volume-name', 'service-managed-ebs-volume'].map((n) => [n, READ_ONLY]),
+      ...ANALYSIS.map((n) => [n, NO_USERS_MOVED]),
     ]),
     outputs: { ...Object.fromEntries(['target-color', 'rolled-back', 'rollback-reason', 'switched-at'].map((n) => [n, NOT_EXPOSED_BY_STATUS])), 'pre-deploy-task-arn': READ_ONLY },
   },

@@ -23,6 +23,7 @@ import { parseCount, parseExpectedBody, parseExpectedStatus, parseHeaders, parse
 import { readRunIdentity } from './inputs/run-identity.js';
 import { readCommands } from './inputs/commands.js';
 import { refuseColourPlaceholder, refuseFor, refuseForBuiltIn, refuseIfGiven } from './inputs/engine-inputs.js';
+import { readAnalysis } from './inputs/analysis.js';
 import { readGitHubDeployment } from './inputs/github.js';
 import { parseColour, parseEngine, parseMode, parseSwitch, parseVerifyRoute } from './inputs/scalars.js';
 import { parseTaskDefinitionArn, parseTaskDefinitionSource, taskDefinitionArnRegion } from './inputs/task-definition.js';
@@ -126,6 +127,7 @@ export function readConfig(
   const trafficShift = inputs.read('traffic-shift', parseTrafficShift);
   const bakeTimeMs = inputs.read('bake-time', parseDuration);
   const alarms = inputs.read('cloudwatch-alarms', parseAlarmNames);
+  const analysis = readAnalysis(inputs, { mode, trafficShift, bakeTimeMs, builtIn }, env);
   const waitTimeoutMs = inputs.read('wait-timeout', positiveDuration('the longest wait for the ECS service to become stable'));
   const forceNewDeployment = deploys ? inputs.read('force-new-deployment', parseSwitch) : refuseFor(inputs, 'traffic', 'force-new-deployment', false);
   const scaleDownPrevious = inputs.read('scale-down-previous', parseSwitch);
@@ -188,6 +190,7 @@ export function readConfig(
     preDeployTask,
     serviceSettings,
     ...(github ? { github } : {}),
+    ...(analysis ? { analysis } : {}),
     ...(expectedLiveColour ? { expectedLiveColour } : {}),
     ...(expectedTaskDefinitionArn ? { expectedTaskDefinitionArn } : {}),
     run: readRunIdentity(env),

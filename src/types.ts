@@ -1,6 +1,7 @@
 // The domain's shared vocabulary. Every module speaks in these types; the AWS SDK's own types
 // appear only where we pass AWS shapes through unchanged (listener actions, task definitions).
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { AnalysisConfig } from './analysis/config.js';
 
 export type Colour = 'blue' | 'green';
 export const COLOURS: readonly Colour[] = ['blue', 'green'];
@@ -147,6 +148,8 @@ export interface Config {
   /** Sent with the UpdateService that deploys (the idle service; engine: ecs, the service). */
   serviceSettings: ServiceSettings;
   github?: GitHubDeploymentConfig;
+  /** Real-user analysis from the ALB's per-target-group metrics, when any of its bounds is set. */
+  analysis?: AnalysisConfig;
   /** `mode: promote`: the task definition `mode: prepare` deployed to the idle colour; anything else there is refused. */
   expectedTaskDefinitionArn?: string;
   /** `mode: rollback` acts only while this colour is live (a queued rollback must not undo a rollback). */

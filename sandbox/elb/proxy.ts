@@ -1,10 +1,13 @@
 // The ALB data plane: one real HTTP reverse proxy per listener. Every request is routed on its own
 // (keep-alive connections are not pinned), so a listener change applies to the next request while
 // requests already sent to a target run to completion. A forward with target-group stickiness binds
-// each client to a group through the AWSALBTG cookie (stickiness.ts).
+// each client to a group through the AWSALBTG cookie (stickiness.ts). Every request that gets an answer is
+// measured for CloudWatch (cloudwatch/metrics.ts) when it ends; health checks do not pass through here.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { AlbMetrics, AlbOutcome } from '../cloudwatch/metrics.js';
 import type { ElbModel, Target, TargetHealthEvent } from './model.js';
 import { targetKey } from './model.js';
 import { actionsFor, pickTarget, terminalAction } from './routing.js';
@@ -18,6 +21,7 @@ export class DataPlane {
 
   constructor(
     private readonly model: ElbModel,
+    private readonly metrics?: AlbMetrics,
     private readonly targetTimeoutMs = 30_000,
   ) {
     // A target that leaves its group takes its pooled connections with it.
@@ -58,6 +62,9 @@ export class DataPlane {
 
   private handle(listenerArn: string, req: http.IncomingMessage, res: http.ServerResponse): void {
     const listener = this.model.listener(listenerArn);
+    const measure: Measure = { arrivedAt: Date.now() };
+    // Recorded when the request ends, in the period it arrived in; a client that leaves before any answer is not counted.
+    if (listener) res.once('close', () => this.record(listener.loadBalancerArn, measure));
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const action = listener
       ? terminalAction(
@@ -70,9 +77,10 @@ export class DataPlane {
           }),
         )
       : undefined;
-    if (!action) return albError(res, 503);
+    if (!action) return albError(res, 503, measure);
     if (action.Type === 'fixed-response') {
       const cfg = action.FixedResponseConfig as { StatusCode: string; ContentType?: string; MessageBody?: string };
+      measure.outcome = { kind: 'elb', status: Number(cfg.StatusCode), action: 'fixed-response' };
       res.writeHead(Number(cfg.StatusCode), { 'content-type': cfg.ContentType ?? 'text/plain' });
       res.end(cfg.MessageBody ?? '');
       return;
@@ -81,7 +89,9 @@ export class DataPlane {
       const cfg = action.RedirectConfig as { StatusCode: string; Host: string; Path: string; Query: string };
       const host = cfg.Host.replace('#{host}', req.headers.host ?? '');
       const path = cfg.Path.replace('/#{path}', url.pathname);
-      res.writeHead(cfg.StatusCode === 'HTTP_301' ? 301 : 302, { location: `http://${host}${path}${url.search}` });
+      const status = cfg.StatusCode === 'HTTP_301' ? 301 : 302;
+      measure.outcome = { kind: 'elb', status, action: 'redirect' };
+      res.writeHead(status, { location: `http://${host}${path}${url.search}` });
       res.end();
       return;
     }
@@ -90,13 +100,24 @@ export class DataPlane {
     const target = tg ? pickTarget(tg) : undefined;
     // A bound group with nothing to send to is a 503, not a reason to move the client elsewhere; the
     // answer carries no cookie because no group served it.
-    if (!tg || !target) return albError(res, 503);
+    if (!tg || !target) return albError(res, 503, measure);
     const cookies = choice.binding ? bindingCookies(choice.binding) : [];
-    this.forward(req, res, { tgName: tg.name, target, cookies }, true);
+    measure.targetGroupArn = tg.arn;
+    this.forward(req, res, { tgName: tg.name, target, cookies, measure }, true);
+  }
+
+  private record(loadBalancerArn: string, m: Measure): void {
+    if (!this.metrics || !m.outcome) return;
+    this.metrics.record({
+      loadBalancer: loadBalancerArn.slice(loadBalancerArn.indexOf('loadbalancer/') + 'loadbalancer/'.length),
+      targetGroup: m.targetGroupArn?.slice(m.targetGroupArn.lastIndexOf(':') + 1),
+      arrivedAt: m.arrivedAt,
+      outcome: m.outcome,
+    });
   }
 
   private forward(req: http.IncomingMessage, res: http.ServerResponse, route: Route, mayRetry: boolean): void {
-    const { tgName, target, cookies } = route;
+    const { tgName, target, cookies, measure } = route;
     const headers: http.OutgoingHttpHeaders = {};
     for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.includes(k)) headers[k] = v;
     headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
@@ -111,9 +132,12 @@ export class DataPlane {
         target.inFlight -= 1;
       }
     };
+    // TargetResponseTime: from the request leaving the ALB (this attempt) to the target's response headers.
+    const sentAt = performance.now();
     const upstream = http.request(
       { host: target.id, port: target.port, method: req.method, path: req.url, headers, agent: this.agentFor(target) },
       (up) => {
+        measure.outcome = { kind: 'target', status: up.statusCode ?? 502, responseTimeS: (performance.now() - sentAt) / 1000 };
         const out: http.OutgoingHttpHeaders = {};
         for (const [k, v] of Object.entries(up.headers)) if (!HOP_BY_HOP.includes(k)) out[k] = v;
         if (cookies.length > 0) out['set-cookie'] = [...(up.headers['set-cookie'] ?? []), ...cookies];
@@ -131,7 +155,7 @@ export class DataPlane {
     upstream.setTimeout(this.targetTimeoutMs, () => {
       finish();
       upstream.destroy();
-      if (!res.headersSent) albError(res, 504, cookies);
+      if (!res.headersSent) albError(res, 504, measure, cookies);
     });
     upstream.on('error', () => {
       finish();
@@ -141,7 +165,7 @@ export class DataPlane {
         this.forward(req, res, route, false);
         return;
       }
-      if (!res.headersSent) albError(res, 502, cookies);
+      if (!res.headersSent) albError(res, 502, measure, cookies);
       else res.destroy();
     });
     // On a retry the request body has already been read: GET-like requests have none.
@@ -165,12 +189,23 @@ interface Route {
   tgName: string;
   target: Target;
   cookies: string[];
+  measure: Measure;
+}
+
+/** What the ALB's CloudWatch metrics need to know about one request. */
+interface Measure {
+  arrivedAt: number;
+  /** Set when a target was chosen: the request counts for its group. */
+  targetGroupArn?: string;
+  /** Set once the client has an answer (headers sent). */
+  outcome?: AlbOutcome;
 }
 
 const isIdempotent = (method: string | undefined): boolean => ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'].includes(method ?? 'GET');
 
 /** `cookies`: a 502/504 still comes from the group the forward chose, so the binding stands. */
-function albError(res: http.ServerResponse, status: 502 | 503 | 504, cookies: string[] = []): void {
+function albError(res: http.ServerResponse, status: 502 | 503 | 504, measure: Measure, cookies: string[] = []): void {
+  measure.outcome = status === 502 ? { kind: 'connection-error' } : status === 504 ? { kind: 'timeout' } : { kind: 'elb', status };
   const text = { 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable', 504: 'Gateway Time-out' }[status];
   res.writeHead(status, { 'content-type': 'text/html', server: 'awselb/2.0', ...(cookies.length > 0 ? { 'set-cookie': cookies } : {}) });
   res.end(`<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n</body>\r\n</html>\r\n`);

@@ -66,6 +66,10 @@ export function controlRoutes(sandbox: () => Sandbox) {
         const version = s.putParameterAt(body.name, body.value, at);
         return { name: body.name, version, lastModifiedDate: at.toISOString() };
       }
+      case 'POST /metrics/publication-delay':
+        // As sandbox.metrics.setPublicationDelay: a huge delay withholds every ALB datapoint from GetMetricData.
+        s.metrics.setPublicationDelay(Number(body.ms));
+        return { publicationDelayMs: s.metrics.publicationDelayMs };
       case 'POST /alarms':
         s.setAlarm(String(body.name), body.state as AlarmStateValue, body.reason as string | undefined);
         return { name: body.name, state: body.state };

@@ -58,5 +58,6 @@ export function createAwsPorts(region: string, options?: AwsClientOptions): AwsP
     ecs: lazyPort('ECS', async () => (await import(/* webpackMode: "eager" */ './ecs.js')).connect(config)),
     deployments: lazyPort('ECS', async () => (await import(/* webpackMode: "eager" */ './service-deployments.js')).connect(config)),
     alarms: lazyPort('CloudWatch', async () => (await import(/* webpackMode: "eager" */ './cloudwatch.js')).connect(config)),
+    metrics: lazyPort('CloudWatch', async () => (await import(/* webpackMode: "eager" */ './metrics.js')).connect(config)),
   };
 }

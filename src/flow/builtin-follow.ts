@@ -11,6 +11,7 @@ import { Cancelled, errorMessage } from '../errors.js';
 import type { WatchCheck } from '../health/gate.js';
 import { formatDurationInput } from '../duration.js';
 import type { Config } from '../types.js';
+import { BuiltInAnalysis } from './builtin-analysis.js';
 import { gate, productionChecks } from './builtin-gates.js';
 import { awaitFinished, awaitingPause, requestRollback, ROLLING_BACK, TERMINAL } from './builtin-rollback.js';
 import type { BuiltInSetup } from './builtin-service.js';
@@ -108,7 +109,8 @@ export async function follow(o: FollowOptions): Promise<Followed> {
   const pollMs = pollInterval(config.health.intervalMs, FOLLOW_POLL_MS);
   const rows = new StageRows(deps);
   const answered = new Set<string>();
-  const liveChecks = productionChecks(o);
+  const analysis = new BuiltInAnalysis(o);
+  const liveChecks = [...productionChecks(o), ...(config.analysis ? [analysis.check] : [])];
   const streaks = new Streaks(liveChecks, config.health.intervalMs);
   const state: { productionMoved: boolean; switchedAt?: string; last?: ServiceDeploymentState } = { productionMoved: false };
   let stageSince = clock.now();
@@ -158,6 +160,7 @@ export async function follow(o: FollowOptions): Promise<Followed> {
       if ((d.target?.productionWeight ?? 0) > 0 && !state.productionMoved) {
         state.productionMoved = true;
         state.switchedAt = new Date(clock.now()).toISOString();
+        await analysis.productionMoved(clock.now());
         core.info(`Production traffic reaches the new revision: ${d.target?.productionWeight}% (ECS's requested weight).`);
       }
       if (d.status === 'SUCCESSFUL') {
@@ -182,7 +185,7 @@ export async function follow(o: FollowOptions): Promise<Followed> {
       if (hook && !answered.has(hook.hookId)) {
         answered.add(hook.hookId);
         const stage = d.lifecycleStage ?? 'an unknown stage';
-        const failure = await gate(o, stage, d, state.productionMoved);
+        const failure = await gate(o, stage, d, state.productionMoved, analysis);
         if (failure) return await rollBack(`${failure.reason} (at ${stage})`, failure.cause);
         if (o.holdAt === stage) {
           rows.close('ok', `held for mode: promote (hook ${hook.hookId})`);

@@ -9,9 +9,10 @@
 import * as core from '@actions/core';
 import type { ServiceDeploymentState } from '../aws/ports.js';
 import { Cancelled, errorMessage, HealthCheckFailed } from '../errors.js';
-import { probeCheck, watch, type WatchCheck } from '../health/gate.js';
-import { watchLog } from '../health/watch-log.js';
+import { probeCheck, type WatchCheck } from '../health/gate.js';
 import { formatDurationInput } from '../duration.js';
+import { watchWindow } from './analysis-gate.js';
+import type { BuiltInAnalysis } from './builtin-analysis.js';
 import type { FollowOptions } from './builtin-follow.js';
 import { runTeamCommand } from './commands.js';
 import { alarmsCheck, checkAlarmsBeforeShift, targetGroupCheck } from './monitor.js';
@@ -30,7 +31,7 @@ export function productionChecks(o: FollowOptions): WatchCheck[] {
 }
 
 /** The decision at one PAUSE: undefined to continue, else why to roll back. */
-export async function gate(o: FollowOptions, stage: string, d: ServiceDeploymentState, productionMoved: boolean): Promise<{ reason: string; cause: unknown } | undefined> {
+export async function gate(o: FollowOptions, stage: string, d: ServiceDeploymentState, productionMoved: boolean, analysis?: BuiltInAnalysis): Promise<{ reason: string; cause: unknown } | undefined> {
   const { config, deps, notes } = o;
   const run = async (name: string | undefined, fn: () => Promise<void>): Promise<{ reason: string; cause: unknown } | undefined> => {
     try {
@@ -50,14 +51,15 @@ export async function gate(o: FollowOptions, stage: string, d: ServiceDeployment
   if (stage === 'PRE_PRODUCTION_TRAFFIC_SHIFT') {
     const at = d.target?.productionWeight ?? 0;
     core.info(`Paused at ${stage}: production traffic on the new revision is ${at}%; checking before the next step.`);
-    return run(`Verify the new revision before the step from ${at}%`, () => verifyNewRevision(o, d, productionMoved));
+    return run(`Verify the new revision before the step from ${at}%`, async () => {
+      await analysis?.concludeStep(`the step at ${at}%`);
+      await verifyNewRevision(o, d, productionMoved);
+    });
   }
   if (stage === 'POST_PRODUCTION_TRAFFIC_SHIFT') {
     core.info(`Paused at ${stage}: all production traffic is on the new revision and the previous one still runs. Baking for ${formatDurationInput(config.bakeTimeMs)}.`);
     return run(`Bake for ${formatDurationInput(config.bakeTimeMs)}`, async () => {
-      const checks = productionChecks(o);
-      const result = await watch({ checks, intervalMs: config.health.intervalMs, durationMs: config.bakeTimeMs, clock: deps.clock, signal: deps.signal, onTick: watchLog('the bake time', checks, deps.clock.now() + config.bakeTimeMs, deps.clock) });
-      if (!result.ok) throw new HealthCheckFailed(`${result.check} failed during the bake time at ${result.at}: ${result.detail}`);
+      await watchWindow(deps, config, productionChecks(o), config.bakeTimeMs, 'the bake time', analysis?.current);
     });
   }
   if (stage === 'PRE_SCALE_UP' || stage === 'RECONCILE_SERVICE') {

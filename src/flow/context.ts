@@ -1,4 +1,5 @@
 // What every mode's flow is given, and what it hands back to the entrypoint for reporting.
+import type { AnalysisReport } from '../analysis/analysis.js';
 import type { AwsPorts } from '../aws/ports.js';
 import type { Probe } from '../health/probe.js';
 import type { Outcome } from '../report/outcome.js';
@@ -40,6 +41,8 @@ export interface FlowNotes {
   release?: Report['release'];
   /** The team's commands that ran. */
   commands?: CommandRecord[];
+  /** The real-user analysis, once it started: the summary shows what it judged, also after a rollback. */
+  analysis?: { report(): AnalysisReport };
 }
 
 export interface FlowResult {

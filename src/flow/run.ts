@@ -168,6 +168,7 @@ export async function runMain(overrides: Overrides = {}): Promise<FlowResult | u
     timeline: timeline.records(),
     targetGroups: config.targetGroups,
     ...result.notes,
+    analysis: result.notes.analysis?.report(),
     notes: result.notes.notes,
     trafficSteps: result.notes.trafficSteps,
   }).catch((e: unknown) => core.warning(`Could not write the job summary: ${errorMessage(e)}`));

@@ -2,12 +2,12 @@
 // bake, post-deploy-command, finalize. Any failure up to the end of the bake throws, and the run's
 // rollback (deploy-run.ts) restores the snapshot; after the bake traffic stays whatever happens.
 import * as core from '@actions/core';
-import { CommandFailed, errorMessage, HealthCheckFailed } from '../errors.js';
-import { watch } from '../health/gate.js';
-import { watchLog } from '../health/watch-log.js';
+import type { Analysis } from '../analysis/analysis.js';
+import { CommandFailed, errorMessage } from '../errors.js';
 import { announceSwitch } from '../report/annotations.js';
 import { formatDurationInput } from '../duration.js';
 import { describeActions } from '../traffic.js';
+import { colourSides, startAnalysis, watchWindow } from './analysis-gate.js';
 import { runTeamCommand } from './commands.js';
 import { recordStep, type FlowResult } from './context.js';
 import { commandContext, phase, required, withCommandOutput, type DeployRun } from './deploy-run.js';
@@ -22,16 +22,12 @@ import { pointTestListener } from './test-listener.js';
 /** Shift → bake → post-deploy-command → finalize: the idle colour becomes the live one. */
 export async function switchTraffic(run: DeployRun, found: Discovery): Promise<FlowResult> {
   const { config, deps, notes } = run;
-  const { ports, clock, timeline, signal } = deps;
+  const { ports, clock, timeline } = deps;
   const { live, idle, forward: production, route } = required(run);
   // While the verification rule exists, the probes of a URL it was proven for reach only the new colour.
   const checks = monitorChecks(ports, config, route.probe, idle);
-  const watchFor = async (durationMs: number, during: string) => {
-    const result = await watch({ checks, intervalMs: config.health.intervalMs, durationMs, clock, signal, onTick: watchLog(during, checks, clock.now() + durationMs, clock) });
-    if (!result.ok) {
-      throw new HealthCheckFailed(`${result.check} failed during ${during} at ${result.at}: ${result.detail}${result.results.length > 1 ? ` (streak: ${result.results.join(' | ')})` : ''}`);
-    }
-  };
+  let analysis: Analysis | undefined;
+  const watchFor = (durationMs: number, during: string) => watchWindow(deps, config, checks, durationMs, during, analysis);
 
   phase(run, 'shifting');
   await timeline.run(`Shift traffic to ${idle}`, async () => {
@@ -42,6 +38,7 @@ export async function switchTraffic(run: DeployRun, found: Discovery): Promise<F
       const split = splitFor(idle, percent);
       await production.apply(split);
       run.switchedAt = new Date(clock.now()).toISOString();
+      analysis ??= await startAnalysis(config, deps, notes, colourSides(config, live, idle), clock.now());
       recordStep(notes, clock.now(), split, `step ${index + 1}/${steps.length}`);
       if (percent < 100 && config.trafficShift.kind !== 'all-at-once') {
         announceSwitch(live, idle, split);

@@ -4,6 +4,8 @@
 import * as core from '@actions/core';
 import { errorMessage } from '../errors.js';
 import { COLOURS, otherColour, type Colour, type Mode, type TrafficSplit } from '../types.js';
+import type { AnalysisReport } from '../analysis/analysis.js';
+import { analysisSection } from './analysis-summary.js';
 import { formatDuration, oneLine, timeOfDay } from './format.js';
 import type { DeployStatus, Outcome } from './outcome.js';
 import type { PhaseRecord } from './timeline.js';
@@ -50,6 +52,8 @@ export interface Report {
   release?: { description: string; images: string[]; taskDefinitionArn?: string };
   /** The team's commands that ran, in order. */
   commands?: CommandRecord[];
+  /** The real-user analysis: each judged minute, both colours. */
+  analysis?: AnalysisReport | undefined;
 }
 
 export interface CommandRecord {
@@ -320,6 +324,7 @@ export function renderSummaryMarkdown(report: Report): string {
     '',
     ...timelineTable(report.timeline),
     ...trafficSection(report),
+    ...analysisSection(report.analysis),
     ...commandsSection(report.commands),
     ...listSection('Notes', report.notes, () => '- ⚠️'),
     ...listSection('Plan (dry run, nothing changed)', report.plan, (i) => `${i + 1}.`),

@@ -1,0 +1,58 @@
+// engine: ecs, real-user analysis: from the moment ECS moves production traffic to the new revision, its
+// target group against the previous revision's, through ECS's step bakes (a rolling check beside the watch),
+// before each further step (the step's minutes judged at the PRE_PRODUCTION_TRAFFIC_SHIFT pause) and in the
+// bake at POST_PRODUCTION_TRAFFIC_SHIFT.
+import type { Analysis } from '../analysis/analysis.js';
+import type { WatchCheck } from '../health/gate.js';
+import { startAnalysis } from './analysis-gate.js';
+import type { FollowOptions } from './builtin-follow.js';
+
+export class BuiltInAnalysis {
+  private analysis?: Analysis;
+  private rolling?: WatchCheck;
+  private stepFrom?: number;
+
+  constructor(private readonly o: FollowOptions) {}
+
+  /** The analysis once production traffic reached the new revision; undefined before, or when not configured. */
+  get current(): Analysis | undefined {
+    return this.analysis;
+  }
+
+  /** ECS's requested production weight on the new revision went above 0 (read back). */
+  async productionMoved(now: number): Promise<void> {
+    const { config, deps, notes, setup } = this.o;
+    if (this.analysis || !config.analysis) return;
+    this.analysis = await startAnalysis(
+      config,
+      deps,
+      notes,
+      {
+        fresh: { label: 'new revision', targetGroupArn: setup.newTargetGroup },
+        previous: { label: 'previous revision', targetGroupArn: setup.liveTargetGroup },
+        listenerOrRuleArn: setup.productionRule,
+      },
+      now,
+    );
+    this.rolling = this.analysis?.rollingCheck(now);
+    this.stepFrom = now;
+  }
+
+  /** Beside the watch between pauses: passes until the analysis started. */
+  readonly check: WatchCheck = {
+    name: 'real-user analysis',
+    unhealthyThreshold: 1,
+    run: async (signal) => (this.rolling ? this.rolling.run(signal) : { ok: true, detail: 'no production traffic on the new revision yet' }),
+  };
+
+  /**
+   * At a PRE_PRODUCTION_TRAFFIC_SHIFT pause after users reached the new revision: the whole minutes since the
+   * last step are judged (waiting for their publication) before ECS may move more users.
+   */
+  async concludeStep(during: string): Promise<void> {
+    if (!this.analysis || this.stepFrom === undefined) return;
+    const now = this.o.deps.clock.now();
+    await this.analysis.window(this.stepFrom, now - this.stepFrom, during).conclude();
+    this.stepFrom = this.o.deps.clock.now();
+  }
+}
