@@ -53,6 +53,8 @@ describe('real-user analysis, pair engine', () => {
     expect(h.aws.liveColour()).toBe('blue');
     const reason = result.outcome.rollbackReason ?? '';
     expect(reason).toContain('real-user analysis failed during the 10% step');
+    // What a GitHub deployment record keeps (140 characters) names the metric, the values, the bound and the minutes.
+    expect(`Rolled back to blue: ${reason}`.slice(0, 140)).toMatch(/^Rolled back to blue: real-user analysis failed during the 10% step: green error rate 5% > 1% at \d\d:\d\d, \d\d:\d\d UTC/);
     expect(reason).toMatch(/green failed 2 minute\(s\) in a row \(analysis-failure-limit 2\)/);
     expect(reason).toContain('error rate 5% (10/200) > analysis-max-error-rate 1%');
     expect(reason).toContain('(blue: 0% of 1800, p99 40 ms)');
@@ -78,6 +80,7 @@ describe('real-user analysis, pair engine', () => {
     expect(summary).toContain('### Real-user analysis (ALB metrics)');
     expect(summary).toMatch(/\| \d\d:\d\d \| 900 \| 0% \| 40 ms \| 0 \| – \| – \| 0 \| ✅ pass \|/);
     expect(summary).toContain('xychart-beta');
+    expect(summary).toContain('ELB-generated 5xx of the whole load balancer (no target group of their own, so never counted as green\'s): 0 a minute before the shift, 0 a minute since.');
     expect(summary).toContain('"metrics"');
   });
 
@@ -127,5 +130,20 @@ describe('real-user analysis, pair engine', () => {
     // 3% against blue's 2% in the same minutes: 1 point above, more than 0.5.
     expect(result.outcome.status).toBe('rolled-back');
     expect(result.outcome.rollbackReason).toContain("error rate 3% is 1% points above the previous colour's same minute 2% > analysis-max-error-increase 0.5%");
+  });
+});
+
+describe('real-user analysis, engine: ecs', () => {
+  it("refuses ECS step bakes shorter than analysis-failure-limit + 1 minutes, naming the service's setting", async () => {
+    const { analysisWindowProblems } = await import('../src/flow/builtin-analysis.js');
+    const { makeConfig } = await import('../__fixtures__/config.js');
+    type Service = Parameters<typeof analysisWindowProblems>[1];
+    const canary = (bakeTimeInMinutes: number) => ({ strategy: 'CANARY', canary: { percent: 10, bakeTimeInMinutes } }) as unknown as Service;
+    const withAnalysis = makeConfig({ analysis: ANALYSIS });
+    expect(analysisWindowProblems(withAnalysis, canary(2))).toEqual([expect.stringContaining('its canaryConfiguration.canaryBakeTimeInMinutes is 2: with analysis-failure-limit 2 the real-user analysis needs steps of at least 3 minutes')]);
+    expect(analysisWindowProblems(withAnalysis, canary(3))).toEqual([]);
+    expect(analysisWindowProblems(makeConfig(), canary(1))).toEqual([]);
+    const linear = { strategy: 'LINEAR', linear: { stepPercent: 10, stepBakeTimeInMinutes: 1 } } as unknown as Service;
+    expect(analysisWindowProblems(withAnalysis, linear)[0]).toContain('linearConfiguration.stepBakeTimeInMinutes is 1');
   });
 });

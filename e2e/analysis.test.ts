@@ -69,7 +69,7 @@ describe('real-user analysis (ALB metrics)', () => {
     const v2 = slow.registerTaskDefinition({ version: 'v2', behaviour: 'slow:150' });
     const r = await runUnderLoad(sandbox, slow, { ratePerSecond: 60, inputs: analysisInputs(slow, { 'task-definition': v2, 'analysis-max-p99': '1.5x' }) });
     expectRun(r.run, { conclusion: 'failure', status: 'rolled-back' });
-    expect(r.run.outputs['rollback-reason']).toMatch(/real-user analysis failed during the bake time( at \S+)?: green failed 2 minute\(s\) in a row .*p99 \d+ ms > analysis-max-p99 1\.5× the previous colour's minutes before the shift \d+ ms/);
+    expect(r.run.outputs['rollback-reason']).toMatch(/real-user analysis failed during the bake time: green p99 \d+ ms > 1\.5× \d+ ms at [\d:, ]+ UTC — green failed 2 minute\(s\) in a row .*p99 \d+ ms > analysis-max-p99 1\.5× the previous colour's minutes before the shift \d+ ms/);
     expectServedOnlyAsShifted(slow, r, true);
     expectNoFailedRequests(r.load);
     retire(sandbox, slow);

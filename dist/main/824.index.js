@@ -120,6 +120,7 @@ class Analysis {
     streak = [];
     baseline = null;
     baselineRead = false;
+    elbBefore;
     failure;
     readError;
     constructor(s) {
@@ -180,6 +181,7 @@ class Analysis {
             minutes,
             consoleSource: consoleSource(config, region, fresh, previous, startedAt - analysis_config/* BASELINE_MINUTES */.Qx * this.minute, end),
             ...(this.failure ? { failure: this.failure } : {}),
+            ...(this.elbBefore !== undefined && minutes.length > 0 ? { elb5xxPerMinute: { before: this.elbBefore, since: minutes.reduce((n, m) => n + (m.elb5xx ?? 0), 0) / minutes.length } } : {}),
         };
     }
     /** Reads and judges every minute of `starts` that is published and not judged yet: one call, or none. */
@@ -211,7 +213,9 @@ class Analysis {
             const before = [];
             for (let t = baselineStart; t < this.s.startedAt; t += m)
                 before.push(t);
-            this.baseline = (0,judge/* baselineOf */.Bv)(this.s.config, minuteFigures(series, before)) ?? null;
+            const beforeFigures = minuteFigures(series, before);
+            this.baseline = (0,judge/* baselineOf */.Bv)(this.s.config, beforeFigures) ?? null;
+            this.elbBefore = beforeFigures.reduce((n, f) => n + (f.elb5xx ?? 0), 0) / Math.max(1, before.length);
             this.baselineRead = true;
             core/* info */.pq(`Analysis baseline (${this.s.previous.label} before the shift): ${this.baseline ? `${(0,judge/* pct */.Oe)(this.baseline.rate ?? 0)} errors${this.baseline.p99Ms !== undefined ? `, p99 ${(0,judge.ms)(this.baseline.p99Ms)}` : ''}` : 'too little traffic to compare with'}.`);
         }
@@ -228,8 +232,11 @@ class Analysis {
             return;
         this.streak.push(j);
         if (this.streak.length >= config.failureLimit) {
+            // The first words say it all (metric, values, bound, minutes): a deployment record keeps 140 characters.
+            const last = this.streak.at(-1);
+            const headline = `${fresh.label} ${last.brief.join(', ')} at ${this.streak.map((s) => at(s.start).slice(0, 5)).join(', ')} UTC`;
             const minutes = this.streak.map((s) => `${at(s.start)} ${s.reasons.join(', ')} (${previous.label}: ${side(s.previous)})`).join('; ');
-            this.failure = `${fresh.label} failed ${this.streak.length} minute(s) in a row (analysis-failure-limit ${config.failureLimit}): ${minutes}`;
+            this.failure = `${headline} — ${fresh.label} failed ${this.streak.length} minute(s) in a row (analysis-failure-limit ${config.failureLimit}): ${minutes}`;
         }
     }
     async conclude(starts, readyAt, during) {

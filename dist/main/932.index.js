@@ -72,6 +72,20 @@ class BuiltInAnalysis {
         this.stepFrom = this.o.deps.clock.now();
     }
 }
+/**
+ * With analysis, ECS's own step bakes are analysis windows: a canary or linear step shorter than
+ * analysis-failure-limit + 1 minutes would move more users before a failing minute could be judged.
+ */
+function analysisWindowProblems(config, service) {
+    const a = config.analysis;
+    if (!a)
+        return [];
+    const need = a.failureLimit + 1;
+    const step = service.strategy === 'CANARY' ? ['canaryConfiguration.canaryBakeTimeInMinutes', service.canary?.bakeTimeInMinutes] : service.strategy === 'LINEAR' ? ['linearConfiguration.stepBakeTimeInMinutes', service.linear?.stepBakeTimeInMinutes] : undefined;
+    if (!step || step[1] === undefined || step[1] >= need)
+        return [];
+    return [`its ${step[0]} is ${step[1]}: with analysis-failure-limit ${a.failureLimit} the real-user analysis needs steps of at least ${need} minutes (whole CloudWatch minutes, ${a.failureLimit} failing ones in a row must fit in a step whatever second it starts at); lengthen the step, or lower analysis-failure-limit`];
+}
 
 // EXTERNAL MODULE: ./src/health/gate.ts
 var gate = __webpack_require__(2923);
@@ -528,6 +542,7 @@ var deployment_controller = __webpack_require__(9270);
 
 
 
+
 /** The deployment strategies with lifecycle stages the action can gate. */
 const STRATEGIES = ['BLUE_GREEN', 'CANARY', 'LINEAR'];
 /** A GitHub-hosted job ends after 6 h: a PAUSE hook that waits longer outlives the job that gates it. */
@@ -580,6 +595,7 @@ function checkBuiltInService(config, service, productionActions) {
     if (mixed.length > 0) {
         problems.push(`its production listener rule mixes forward with ${mixed.join(', ')}: AWS documents that built-in blue/green does not support rules combining forward with authenticate, redirect or fixed-response actions (the deployment fails at the traffic shift). Move those actions to another rule, or use engine: pair`);
     }
+    problems.push(...analysisWindowProblems(config, service));
     if (problems.length > 0) {
         throw new errors/* InputError */.dz('service', config.service ?? service.serviceName, `a service set up for ECS's built-in blue/green; this one cannot be gated: ${problems.join('; ')}`);
     }

@@ -36,6 +36,8 @@ export interface AnalysisReport {
   consoleSource: string;
   /** Why it rolled back, when it did. */
   failure?: string;
+  /** ELB-generated 5xx of the whole load balancer per minute, before the first shift and over the judged minutes: context only. */
+  elb5xxPerMinute?: { before: number; since: number };
 }
 
 export interface AnalysisWindow {
@@ -55,6 +57,7 @@ export class Analysis {
   private streak: JudgedMinute[] = [];
   private baseline: Omit<Reference, 'from'> | undefined | null = null;
   private baselineRead = false;
+  private elbBefore?: number;
   private failure?: string;
   private readError?: string;
 
@@ -115,6 +118,7 @@ export class Analysis {
       minutes,
       consoleSource: consoleSource(config, region, fresh, previous, startedAt - BASELINE_MINUTES * this.minute, end),
       ...(this.failure ? { failure: this.failure } : {}),
+      ...(this.elbBefore !== undefined && minutes.length > 0 ? { elb5xxPerMinute: { before: this.elbBefore, since: minutes.reduce((n, m) => n + (m.elb5xx ?? 0), 0) / minutes.length } } : {}),
     };
   }
 
@@ -143,7 +147,9 @@ export class Analysis {
       // requests: it belongs to the baseline too.
       const before: number[] = [];
       for (let t = baselineStart; t < this.s.startedAt; t += m) before.push(t);
-      this.baseline = baselineOf(this.s.config, minuteFigures(series, before)) ?? null;
+      const beforeFigures = minuteFigures(series, before);
+      this.baseline = baselineOf(this.s.config, beforeFigures) ?? null;
+      this.elbBefore = beforeFigures.reduce((n, f) => n + (f.elb5xx ?? 0), 0) / Math.max(1, before.length);
       this.baselineRead = true;
       core.info(`Analysis baseline (${this.s.previous.label} before the shift): ${this.baseline ? `${pct(this.baseline.rate ?? 0)} errors${this.baseline.p99Ms !== undefined ? `, p99 ${ms(this.baseline.p99Ms)}` : ''}` : 'too little traffic to compare with'}.`);
     }
@@ -160,8 +166,11 @@ export class Analysis {
     if (j.verdict !== 'fail') return;
     this.streak.push(j);
     if (this.streak.length >= config.failureLimit) {
+      // The first words say it all (metric, values, bound, minutes): a deployment record keeps 140 characters.
+      const last = this.streak.at(-1) as JudgedMinute;
+      const headline = `${fresh.label} ${last.brief.join(', ')} at ${this.streak.map((s) => at(s.start).slice(0, 5)).join(', ')} UTC`;
       const minutes = this.streak.map((s) => `${at(s.start)} ${s.reasons.join(', ')} (${previous.label}: ${side(s.previous)})`).join('; ');
-      this.failure = `${fresh.label} failed ${this.streak.length} minute(s) in a row (analysis-failure-limit ${config.failureLimit}): ${minutes}`;
+      this.failure = `${headline} — ${fresh.label} failed ${this.streak.length} minute(s) in a row (analysis-failure-limit ${config.failureLimit}): ${minutes}`;
     }
   }
 

@@ -25,6 +25,8 @@ export interface JudgedMinute extends MinuteFigures {
   reference?: Reference;
   /** Why it failed (each bound exceeded) or why it is inconclusive. */
   reasons: string[];
+  /** The bounds exceeded, in a few words each (`error rate 5.1% > 1%`): for one-line reasons such as a deployment record's 140 characters. */
+  brief: string[];
 }
 
 export const errorRate = (m: ColourMinute): number => (m.requests > 0 ? (100 * m.errors) / m.requests : 0);
@@ -53,29 +55,40 @@ function referenceFor(a: AnalysisConfig, m: MinuteFigures, baseline: Omit<Refere
 export function judgeMinute(a: AnalysisConfig, m: MinuteFigures, baseline: Omit<Reference, 'from'> | undefined, label: string): JudgedMinute {
   const fresh = m.fresh;
   if (!fresh || fresh.requests < a.minRequests) {
-    const seen = fresh ? `${fresh.requests} request(s)` : 'no RequestCount datapoint (no requests)';
-    return { ...m, verdict: 'inconclusive', reasons: [`${label} had ${seen}, fewer than analysis-min-requests ${a.minRequests}`] };
+    const seen = fresh ? `${fresh.requests} request(s)` : 'no RequestCount datapoint (no requests, or not published yet)';
+    return { ...m, verdict: 'inconclusive', reasons: [`${label} had ${seen}, fewer than analysis-min-requests ${a.minRequests}`], brief: [] };
   }
   const rate = errorRate(fresh);
   const reference = referenceFor(a, m, baseline);
   const failures: string[] = [];
+  const brief: string[] = [];
   const unjudged: string[] = [];
   const refText = reference ? `the previous colour's ${reference.from === 'same minute' ? 'same minute' : 'minutes before the shift'}` : '';
-  if (a.maxErrorRate !== undefined && rate > a.maxErrorRate) failures.push(`error rate ${pct(rate)} (${fresh.errors}/${fresh.requests}) > analysis-max-error-rate ${a.maxErrorRate}%`);
+  if (a.maxErrorRate !== undefined && rate > a.maxErrorRate) {
+    failures.push(`error rate ${pct(rate)} (${fresh.errors}/${fresh.requests}) > analysis-max-error-rate ${a.maxErrorRate}%`);
+    brief.push(`error rate ${pct(rate)} > ${a.maxErrorRate}%`);
+  }
   if (a.maxErrorIncrease !== undefined) {
     if (reference?.rate === undefined) unjudged.push('no previous-colour error rate to compare with');
-    else if (rate - reference.rate > a.maxErrorIncrease) failures.push(`error rate ${pct(rate)} is ${pct(rate - reference.rate)} points above ${refText} ${pct(reference.rate)} > analysis-max-error-increase ${a.maxErrorIncrease}%`);
+    else if (rate - reference.rate > a.maxErrorIncrease) {
+      failures.push(`error rate ${pct(rate)} is ${pct(rate - reference.rate)} points above ${refText} ${pct(reference.rate)} > analysis-max-error-increase ${a.maxErrorIncrease}%`);
+      brief.push(`error rate ${pct(rate)} vs ${pct(reference.rate)} (+${a.maxErrorIncrease}% allowed)`);
+    }
   }
   const bound = a.maxP99;
   if (bound) {
     if (fresh.p99Ms === undefined) unjudged.push('no response time datapoint');
     else if (bound.kind === 'absolute') {
-      if (fresh.p99Ms > bound.ms) failures.push(`p99 ${ms(fresh.p99Ms)} > analysis-max-p99 ${bound.ms} ms`);
+      if (fresh.p99Ms > bound.ms) {
+        failures.push(`p99 ${ms(fresh.p99Ms)} > analysis-max-p99 ${bound.ms} ms`);
+        brief.push(`p99 ${ms(fresh.p99Ms)} > ${bound.ms} ms`);
+      }
     } else if (reference?.p99Ms === undefined) unjudged.push('no previous-colour p99 to compare with');
     else if (fresh.p99Ms > bound.factor * reference.p99Ms && fresh.p99Ms - reference.p99Ms > P99_SLACK_MS) {
       failures.push(`p99 ${ms(fresh.p99Ms)} > analysis-max-p99 ${bound.factor}× ${refText} ${ms(reference.p99Ms)}`);
+      brief.push(`p99 ${ms(fresh.p99Ms)} > ${bound.factor}× ${ms(reference.p99Ms)}`);
     }
   }
   const verdict: Verdict = failures.length > 0 ? 'fail' : unjudged.length > 0 ? 'inconclusive' : 'pass';
-  return { ...m, verdict, rate, ...(reference ? { reference } : {}), reasons: failures.length > 0 ? failures : unjudged };
+  return { ...m, verdict, rate, ...(reference ? { reference } : {}), reasons: failures.length > 0 ? failures : unjudged, brief };
 }

@@ -53,6 +53,8 @@ export async function watchWindow(deps: FlowDeps, config: Config, checks: WatchC
   const length = window?.watchMs ?? durationMs;
   const result = await watch({ checks: all, intervalMs: config.health.intervalMs, durationMs: length, clock, signal, onTick: watchLog(during, all, clock.now() + length, clock) });
   if (!result.ok) {
+    // The analysis names its own minutes, and its headline must lead the one-line reason.
+    if (result.check === window?.check.name) throw new HealthCheckFailed(`real-user analysis failed during ${during}: ${result.detail}`);
     throw new HealthCheckFailed(`${result.check} failed during ${during} at ${result.at}: ${result.detail}${result.results.length > 1 ? ` (streak: ${result.results.join(' | ')})` : ''}`);
   }
   await window?.conclude();

@@ -3,6 +3,8 @@
 // before each further step (the step's minutes judged at the PRE_PRODUCTION_TRAFFIC_SHIFT pause) and in the
 // bake at POST_PRODUCTION_TRAFFIC_SHIFT.
 import type { Analysis } from '../analysis/analysis.js';
+import type { BuiltInService } from '../aws/ports.js';
+import type { Config } from '../types.js';
 import type { WatchCheck } from '../health/gate.js';
 import { startAnalysis } from './analysis-gate.js';
 import type { FollowOptions } from './builtin-follow.js';
@@ -55,4 +57,17 @@ export class BuiltInAnalysis {
     await this.analysis.window(this.stepFrom, now - this.stepFrom, during).conclude();
     this.stepFrom = this.o.deps.clock.now();
   }
+}
+
+/**
+ * With analysis, ECS's own step bakes are analysis windows: a canary or linear step shorter than
+ * analysis-failure-limit + 1 minutes would move more users before a failing minute could be judged.
+ */
+export function analysisWindowProblems(config: Config, service: BuiltInService): string[] {
+  const a = config.analysis;
+  if (!a) return [];
+  const need = a.failureLimit + 1;
+  const step = service.strategy === 'CANARY' ? ['canaryConfiguration.canaryBakeTimeInMinutes', service.canary?.bakeTimeInMinutes] as const : service.strategy === 'LINEAR' ? ['linearConfiguration.stepBakeTimeInMinutes', service.linear?.stepBakeTimeInMinutes] as const : undefined;
+  if (!step || step[1] === undefined || step[1] >= need) return [];
+  return [`its ${step[0]} is ${step[1]}: with analysis-failure-limit ${a.failureLimit} the real-user analysis needs steps of at least ${need} minutes (whole CloudWatch minutes, ${a.failureLimit} failing ones in a row must fit in a step whatever second it starts at); lengthen the step, or lower analysis-failure-limit`];
 }

@@ -10,6 +10,7 @@ import { InputError } from '../errors.js';
 import { formatDurationInput } from '../duration.js';
 import type { Config } from '../types.js';
 import type { FlowDeps } from './context.js';
+import { analysisWindowProblems } from './builtin-analysis.js';
 import { deployedInstead } from './deployment-controller.js';
 
 /** The deployment strategies with lifecycle stages the action can gate. */
@@ -83,6 +84,7 @@ export function checkBuiltInService(config: Config, service: BuiltInService, pro
       `its production listener rule mixes forward with ${mixed.join(', ')}: AWS documents that built-in blue/green does not support rules combining forward with authenticate, redirect or fixed-response actions (the deployment fails at the traffic shift). Move those actions to another rule, or use engine: pair`,
     );
   }
+  problems.push(...analysisWindowProblems(config, service));
   if (problems.length > 0) {
     throw new InputError('service', config.service ?? service.serviceName, `a service set up for ECS's built-in blue/green; this one cannot be gated: ${problems.join('; ')}`);
   }

@@ -9,6 +9,7 @@ import { oneLine, timeOfDay } from './format.js';
 const VERDICT: Record<JudgedMinute['verdict'], string> = { pass: '✅ pass', fail: '❌ fail', inconclusive: '➖ inconclusive' };
 const rateOf = (c: ColourMinute | undefined) => (c && c.requests > 0 ? (100 * c.errors) / c.requests : undefined);
 const minuteLabel = (start: number) => timeOfDay(new Date(start).toISOString()).slice(0, 5);
+const round1 = (n: number) => String(Math.round(n * 10) / 10);
 const escape = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
 
 function row(m: JudgedMinute): string {
@@ -77,6 +78,8 @@ export function analysisSection(report: AnalysisReport | undefined): string[] {
     '',
   ];
   if (report.failure) lines.push(`**${escape(oneLine(report.failure))}**`, '');
+  const elb = report.elb5xxPerMinute;
+  if (elb) lines.push(`ELB-generated 5xx of the whole load balancer (no target group of their own, so never counted as ${fresh}'s): ${round1(elb.before)} a minute before the shift, ${round1(elb.since)} a minute since.`, '');
   if (minutes.length === 0) return [...lines, 'No minute was published yet when the run ended.', ''];
   lines.push(
     `| minute (UTC) | ${fresh} requests | ${fresh} errors | ${fresh} p99 | ${previous} requests | ${previous} errors | ${previous} p99 | ELB 5xx (whole load balancer) | verdict |`,
