@@ -1,7 +1,8 @@
 // `npm run demo`: the whole blue-green story on this machine, with the built action (dist/) run as the GitHub
 // runner runs it. v1 is live on blue; under steady user traffic a healthy v2 is deployed (traffic moves to green,
 // no request fails), then a broken v3 that starts failing once it gets users (the action rolls it back), then a v4
-// that passes its health checks but fails the team's smoke test (traffic never moves). Every deploy is recorded
+// that passes its health checks but fails the team's smoke test (traffic never moves), then a v5 that passes every
+// probe but fails some real requests (the ALB's per-target-group metrics stop it at its canary). Every deploy is recorded
 // as a GitHub deployment in the sandbox's GitHub fake. Then engine: ecs on a service ECS deploys blue/green
 // itself (sandbox/demo/builtin.ts): a healthy v2 through its PAUSE hook, and a bad v3 stopped at that pause. Prints the phases as they happen, each run's job summary,
 // failed requests and the deployment records, and exits 0 only when every deploy did what the action promises.
@@ -95,18 +96,31 @@ async function main(): Promise<number> {
         { what: 'v4: no user request failed or reached v4', ok: smoked.traffic.failed === 0 && (smoked.traffic.byVersion?.v4 ?? 0) === 0 },
         { what: 'v4: green (v2) is still live', ok: liveColour(sandbox, sc) === 'green' },
       ];
+      // Healthy by every probe, bad for some users: only what the ALB measured for real users shows it.
+      const judged = await deploy(sandbox, sc, load, 'v5 (passes every probe, fails 1 in 10 real requests)', sc.registerTaskDefinition({ version: 'v5', behaviour: 'fail-rate:10' }), '4s', {
+        'traffic-shift': 'canary 20% 4s',
+        'post-switch-health-check-url': `${sc.prodUrl}/health`,
+        'analysis-max-error-rate': '1%',
+        'analysis-min-requests': '10',
+      });
+      const judgedWeights = watch.changes.filter((c) => c.at >= judged.timed.startedAt).map((c) => c.blue);
+      const analysisChecks = [
+        { what: 'v5: the action reports rolled-back by the real-user analysis', ok: judged.timed.run.outputs.status === 'rolled-back' && (judged.timed.run.outputs['rollback-reason'] ?? '').startsWith('real-user analysis failed during the 20% step') },
+        { what: 'v5: never past its 20% canary: the listener went to 20% and back', ok: judgedWeights.join(',') === '20,0' },
+        { what: "v5: the job summary compares both colours' minutes in a table and a chart", ok: judged.timed.run.summary.includes('### Real-user analysis (ALB metrics)') && judged.timed.run.summary.includes('xychart-beta') },
+      ];
       const records = printDeploymentRecords(sandbox);
       const recordChecks = [
-        { what: 'GitHub: v2 success, v3 failure (rolled back), v4 failure (smoke test)', ok: records.join(' ') === 'in_progress→success in_progress→failure in_progress→failure' },
+        { what: 'GitHub: v2 success, v3 failure (rolled back), v4 failure (smoke test), v5 failure (analysis)', ok: records.join(' ') === 'in_progress→success in_progress→failure in_progress→failure in_progress→failure' },
       ];
 
       stopFailureTicker();
       await load.stop();
       const builtIn = await builtInDemo(sandbox, say);
-      const checks: Check[] = [...healthyChecks, ...brokenChecks, ...smokeChecks, ...recordChecks, ...builtIn.checks];
+      const checks: Check[] = [...healthyChecks, ...brokenChecks, ...smokeChecks, ...analysisChecks, ...recordChecks, ...builtIn.checks];
       console.log('');
       console.log('## Result');
-      for (const r of [healthy, broken, smoked]) {
+      for (const r of [healthy, broken, smoked, judged]) {
         const versions = Object.entries(r.traffic.byVersion ?? {}).map(([v, n]) => `${v} ${n}`).join(', ');
         console.log(
           `- ${r.label}: ${r.timed.run.outputs.status ?? '(no status)'} in ${((r.timed.endedAt - r.timed.startedAt) / 1000).toFixed(1)} s; ` +
@@ -127,7 +141,7 @@ async function main(): Promise<number> {
       console.log(
         `demo: healthy deploy ${healthy.traffic.failed}/${healthy.traffic.total} requests failed; broken deploy rolled back in ${
           restore ? ((restore.restoredAt - restore.degradedAt) / 1000).toFixed(1) : 'n/a'
-        } s; smoke test stopped v4 with ${smoked.traffic.failed}/${smoked.traffic.total} requests failed; engine ecs stopped a bad v3 at its test-traffic pause`,
+        } s; smoke test stopped v4 with ${smoked.traffic.failed}/${smoked.traffic.total} requests failed; real-user analysis stopped v5 at its 20% canary (${judged.traffic.failed}/${judged.traffic.total} requests failed); engine ecs stopped a bad v3 at its test-traffic pause`,
       );
       return allOk ? 0 : 1;
     } finally {

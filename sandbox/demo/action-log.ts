@@ -5,7 +5,7 @@ import type { Step } from '../harness/runner.js';
 import { parseWorkflowCommand } from '../harness/workflow-commands.js';
 
 /** Plain lines worth showing: traffic moved, a rollout finished, post's verdict. */
-const STORY_LINES = [/^(Listener|Rule) now:/, /^Traffic restored/, /rollout completed/, /^Main ended/, /^Service deployment /, /^Paused at /, /^ContinueServiceDeployment/, /^StopServiceDeployment/, /^Production traffic reaches/];
+const STORY_LINES = [/^(Listener|Rule) now:/, /^Traffic restored/, /rollout completed/, /^Main ended/, /^Service deployment /, /^Paused at /, /^ContinueServiceDeployment/, /^StopServiceDeployment/, /^Production traffic reaches/, /^Analysis /];
 
 /** One compact line (or none) for a line the action printed. */
 export function storyLine(step: Step, line: string): string | undefined {

@@ -10,7 +10,7 @@ import { timeOfDay } from '../report/format.js';
 import type { Clock } from '../types.js';
 import { BASELINE_MINUTES, PUBLICATION_MINUTES, type AnalysisConfig } from './config.js';
 import { baselineOf, judgeMinute, ms, pct, type JudgedMinute, type Reference } from './judge.js';
-import { consoleSource, minuteFigures, queriesFor, type ColourMinute, type Subject } from './query.js';
+import { consoleSource, minuteFigures, minuteLabel, queriesFor, type ColourMinute, type Subject } from './query.js';
 
 // The flow loads this module only when analysis is configured; it takes the ARN parsing from here too.
 export { loadBalancerDimension, targetGroupDimension } from './query.js';
@@ -168,7 +168,7 @@ export class Analysis {
     if (this.streak.length >= config.failureLimit) {
       // The first words say it all (metric, values, bound, minutes): a deployment record keeps 140 characters.
       const last = this.streak.at(-1) as JudgedMinute;
-      const headline = `${fresh.label} ${last.brief.join(', ')} at ${this.streak.map((s) => at(s.start).slice(0, 5)).join(', ')} UTC`;
+      const headline = `${fresh.label} ${last.brief.join(', ')} at ${this.streak.map((s) => minuteLabel(s.start)).join(', ')} UTC`;
       const minutes = this.streak.map((s) => `${at(s.start)} ${s.reasons.join(', ')} (${previous.label}: ${side(s.previous)})`).join('; ');
       this.failure = `${headline} — ${fresh.label} failed ${this.streak.length} minute(s) in a row (analysis-failure-limit ${config.failureLimit}): ${minutes}`;
     }

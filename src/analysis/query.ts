@@ -31,6 +31,12 @@ export interface MinuteFigures {
   elb5xx?: number;
 }
 
+/** `12:04` for a CloudWatch minute; `12:04:05` for the sandbox's compressed minutes, which start within a minute. */
+export function minuteLabel(start: number): string {
+  const t = new Date(start).toISOString().slice(11, 19);
+  return t.endsWith(':00') ? t.slice(0, 5) : t;
+}
+
 /** `app/<name>/<id>` from a load balancer, listener or listener rule ARN. */
 export function loadBalancerDimension(arn: string): string {
   const match = /:(?:loadbalancer|listener|listener-rule)\/(app\/[^/]+\/[^/]+)/.exec(arn);

@@ -3,12 +3,11 @@
 import type { AnalysisReport } from '../analysis/analysis.js';
 import { describeCriteria } from '../analysis/config.js';
 import { ms, pct, type JudgedMinute } from '../analysis/judge.js';
-import type { ColourMinute } from '../analysis/query.js';
-import { oneLine, timeOfDay } from './format.js';
+import { minuteLabel, type ColourMinute } from '../analysis/query.js';
+import { oneLine } from './format.js';
 
 const VERDICT: Record<JudgedMinute['verdict'], string> = { pass: '✅ pass', fail: '❌ fail', inconclusive: '➖ inconclusive' };
 const rateOf = (c: ColourMinute | undefined) => (c && c.requests > 0 ? (100 * c.errors) / c.requests : undefined);
-const minuteLabel = (start: number) => timeOfDay(new Date(start).toISOString()).slice(0, 5);
 const round1 = (n: number) => String(Math.round(n * 10) / 10);
 const escape = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
 
