@@ -2,7 +2,8 @@
 // the services through a whole deploy, and inject a failure at any call.
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { RegisterTaskDefinitionCommandInput, TaskDefinition } from '@aws-sdk/client-ecs';
-import type { AlarmState, AwsPorts, MetricQuery, MetricSeries, ListenerAddress, ListenerRule, NewRule, ParameterVersion, RunTaskRequest, ServiceDeployment, ServiceInfo, TargetHealth, TaskState } from '../src/aws/ports.js';
+import type { AlarmState, AwsPorts, ListenerAddress, ListenerRule, NewRule, ParameterVersion, RunTaskRequest, ServiceDeployment, ServiceInfo, TargetHealth, TaskState } from '../src/aws/ports.js';
+import type { MetricQuery, MetricSeries } from '../src/aws/metrics-port.js';
 import { RuleRefused } from '../src/aws/aws-error.js';
 import type { Colour, TrafficTarget } from '../src/types.js';
 

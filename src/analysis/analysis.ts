@@ -3,7 +3,7 @@
 // evaluation. Failing minutes in a row (analysis-failure-limit) roll back; a window ends only after its last
 // minute was judged; a minute that could not be read is never a pass.
 import * as core from '@actions/core';
-import type { MetricsPort } from '../aws/ports.js';
+import type { MetricsPort } from '../aws/metrics-port.js';
 import { errorMessage, HealthCheckFailed } from '../errors.js';
 import type { WatchCheck } from '../health/gate.js';
 import { timeOfDay } from '../report/format.js';

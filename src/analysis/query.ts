@@ -3,7 +3,7 @@
 // are LoadBalancer + TargetGroup (the ARNs' last parts); ALB publishes only while requests flow, and
 // HTTPCode_Target_5XX_Count / TargetConnectionErrorCount have no datapoint in a minute without such errors;
 // TargetResponseTime is in seconds; ELB-generated 5xx exist per load balancer only.
-import type { MetricQuery, MetricSeries } from '../aws/ports.js';
+import type { MetricQuery, MetricSeries } from '../aws/metrics-port.js';
 import type { AnalysisConfig } from './config.js';
 
 /** One side of the comparison: a target group behind a load balancer, and how the log names it. */

@@ -2,7 +2,7 @@
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { tagOperations } from './aws-error.js';
 import type { ClientConfig } from './client-config.js';
-import type { MetricQuery, MetricSeries, MetricsPort } from './ports.js';
+import type { MetricQuery, MetricSeries, MetricsPort } from './metrics-port.js';
 
 /** GetMetricData pages at most this many pages for one read: a runaway NextToken must not loop forever. */
 const MAX_PAGES = 20;

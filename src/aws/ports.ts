@@ -2,6 +2,7 @@
 // over the SDK v3 clients; the flow's tests implement them in memory. Keeping the flow behind these
 // ports is what lets it be tested with fake timers and run unchanged against the sandbox.
 import type { Action, RuleCondition, TargetHealthStateEnum } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { MetricsPort } from './metrics-port.js';
 import type { RegisterTaskDefinitionCommandInput, Service, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { EcsTag, ManagedVolume, ServiceSettings, TrafficTarget } from '../types.js';
 
@@ -189,32 +190,6 @@ export interface AlarmPort {
   describe(names: string[]): Promise<AlarmState[]>;
 }
 
-/** One query of a GetMetricData call: a metric's statistic per period (the analysis asks nothing else). */
-export interface MetricQuery {
-  /** Lower-case first letter, then letters, digits, underscores (CloudWatch's rule). */
-  id: string;
-  namespace: string;
-  metricName: string;
-  dimensions: Record<string, string>;
-  /** `Sum`, `p99`, … */
-  stat: string;
-  periodSeconds: number;
-}
-
-/** One query's datapoints: value by the start of its period (ms since the epoch). */
-export interface MetricSeries {
-  id: string;
-  points: Map<number, number>;
-}
-
-export interface MetricsPort {
-  /**
-   * One GetMetricData call (paged with NextToken): every query's datapoints in [startMs, endMs). Throws when
-   * CloudWatch does not say every series is complete: a partial answer is no evidence either way.
-   */
-  read(queries: MetricQuery[], startMs: number, endMs: number): Promise<MetricSeries[]>;
-}
-
 /** A PAUSE (or Lambda) lifecycle hook of a service using ECS's built-in blue/green (engine: ecs). */
 export interface LifecycleHook {
   /** PAUSE or AWS_LAMBDA */
@@ -317,11 +292,9 @@ export type RestorePorts = Pick<AwsPorts, 'elb' | 'ssm'>;
 
 export interface AwsPorts {
   ecs: EcsPort;
-  /** engine: ecs only; loaded on its first call. */
-  deployments: ServiceDeploymentsPort;
+  deployments: ServiceDeploymentsPort; // engine: ecs only; loaded on its first call
   elb: ElbPort;
   ssm: SsmPort;
   alarms: AlarmPort;
-  /** CloudWatch metrics for the real-user analysis; loaded on its first call. */
-  metrics: MetricsPort;
+  metrics: MetricsPort; // CloudWatch metrics for the real-user analysis
 }

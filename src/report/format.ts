@@ -28,3 +28,8 @@ export function timeOfDay(isoTime: string): string {
 export function describeSplit(split: TrafficSplit): string {
   return COLOURS.map((c) => `${c} ${split[c]}%`).join(' / ');
 }
+
+/** `targetgroup/web-blue/0123` → `web-blue`; anything not shaped like a target group ARN as is. */
+export function targetGroupName(arn: string): string {
+  return /:targetgroup\/([^/]+)\//.exec(arn)?.[1] ?? arn;
+}
