@@ -112,6 +112,9 @@ describe('real-user analysis, pair engine', () => {
     expect(result.outcome.status).toBe('rolled-back');
     expect(result.outcome.rollbackReason).toMatch(/could not read the ALB metrics of .*Rate exceeded.*a minute not read is not a healthy minute/);
     expect(failing.aws.liveColour()).toBe('blue');
+    // One annotation for the outage, every retry in the log.
+    expect(core.messages(core.warning).filter((m) => m.includes('Could not read the ALB metrics'))).toHaveLength(1);
+    expect(core.messages(core.info).filter((m) => m.includes('Could not read the ALB metrics')).length).toBeGreaterThan(3);
 
     jest.useFakeTimers({ now: T0 });
     const flaky = await harness({ config: { analysis: ANALYSIS, bakeTimeMs: 3 * MINUTE } });
@@ -119,6 +122,12 @@ describe('real-user analysis, pair engine', () => {
     let throttles = 2;
     flaky.aws.faults.push((op) => (op === 'metrics.read' && throttles-- > 0 ? new Error('Rate exceeded') : undefined));
     expect((await settle(deploy(flaky.config, flaky.deps), 1_000)).outcome.status).toBe('succeeded');
+  });
+
+  it('says "not enough data" when neither colour has a datapoint (CloudWatch had not published them), not "not enough traffic"', async () => {
+    const { result } = await run(() => undefined);
+    expect(result.outcome.status).toBe('rolled-back');
+    expect(result.outcome.rollbackReason).toContain('not enough data to judge (no datapoint for either colour in 2 minute(s): not published yet, or no user at all): 0 of 2');
   });
 
   it('compares with the previous colour in the same minute while both serve users (analysis-max-error-increase)', async () => {

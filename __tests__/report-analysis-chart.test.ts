@@ -167,6 +167,8 @@ describe('analysis section of the job summary', () => {
     const empty = analysisSection(report([]));
     expect(empty.join('\n')).not.toContain('```mermaid');
     expect(empty).toContain('No minute was published yet when the run ended.');
+    // Minutes CloudWatch would not give are not minutes that were never published.
+    expect(analysisSection(report([], 'could not read the ALB metrics of 12:04:00Z'))).toContain('No minute could be judged.');
     expect(analysisSection(undefined)).toEqual([]);
   });
 });

@@ -2,12 +2,15 @@
 // run a few at a time, each lane on a sandbox of its own (injected faults apply to a whole sandbox, so
 // two cells must never share one); the table of every cell is printed at the end.
 import { afterAll, describe, it } from '@jest/globals';
-import { startE2eSandbox } from './support/fixture.js';
 import { allCells, cellName, renderTable, runCell, type CellResult } from './support/fault-matrix.js';
+import { startMatrixSandbox } from './support/fault-matrix-analysis.js';
 import { Lanes } from './support/lanes.js';
 
-/** Sandboxes at once: each hosts one cell at a time (two task processes per colour, the action's two steps). */
-const lanes = new Lanes(4, async () => ({ sandbox: await startE2eSandbox() }));
+/**
+ * Sandboxes at once: each hosts one cell at a time (two task processes per colour, the action's two steps), with
+ * 1-second CloudWatch minutes for the analysis cells.
+ */
+const lanes = new Lanes(4, async () => ({ sandbox: await startMatrixSandbox() }));
 const CELL_TIMEOUT_MS = 180_000;
 
 const results: (CellResult & { cell: string })[] = [];

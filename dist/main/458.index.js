@@ -119,8 +119,11 @@ class Analysis {
         }
         catch (error) {
             // No evidence either way: the minutes stay unjudged, to be read at the next tick (conclude decides).
-            this.readError = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not read the ALB metrics for the analysis: ${this.readError}`);
+            // One annotation per outage (GitHub shows ten a step), every retry in the log.
+            const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error);
+            const report = this.readError === undefined ? _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e : _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq;
+            this.readError = message;
+            report(`Could not read the ALB metrics for the analysis (retried at the next check): ${message}`);
             return;
         }
         if (!this.baselineRead) {
@@ -182,7 +185,13 @@ class Analysis {
         const conclusive = starts.filter((t) => this.judged.get(t)?.verdict !== 'inconclusive').length;
         if (conclusive >= config.failureLimit)
             return;
-        const why = `not enough traffic to judge: ${conclusive} of ${starts.length} minute(s) had a verdict, analysis-failure-limit needs ${config.failureLimit} (${starts.map((t) => `${at(t)} ${this.judged.get(t)?.reasons.join(', ') ?? ''}`).join('; ')})`;
+        // Neither target group has a datapoint: CloudWatch had not published the minute, or no user came at all.
+        const empty = starts.filter((t) => {
+            const j = this.judged.get(t);
+            return j?.verdict === 'inconclusive' && !j.fresh && !j.previous;
+        }).length;
+        const cause = empty > 0 && empty === starts.length - conclusive ? `not enough data to judge (no datapoint for either colour in ${empty} minute(s): not published yet, or no user at all)` : 'not enough traffic to judge';
+        const why = `${cause}: ${conclusive} of ${starts.length} minute(s) had a verdict, analysis-failure-limit needs ${config.failureLimit} (${starts.map((t) => `${at(t)} ${this.judged.get(t)?.reasons.join(', ') ?? ''}`).join('; ')})`;
         if (config.inconclusive === 'pass') {
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Real-user analysis during ${during}: ${why}; analysis-inconclusive: pass lets it through.`, { title: 'Analysis inconclusive' });
             return;

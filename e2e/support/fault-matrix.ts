@@ -1,17 +1,19 @@
 // The fault matrix: every AWS operation the action calls × {throttling, 5xx, a hang past the client's
 // timeout, a dropped reply} at its first call; the rollback's own writes under the same four; faults
 // that persist through every retry of main; SIGINT, or SIGKILL followed by post, at every phase
-// boundary; and the verification rule's own calls and boundaries, on a pair without a test listener. Each cell runs the built action against a pair of its own and ends with the same questions:
+// boundary; the verification rule's own calls and boundaries, on a pair without a test listener; and the
+// real-user analysis' GetMetricData (fault-matrix-analysis.ts). Each cell runs the built action against a pair of its own and ends with the same questions:
 // is the forward sending 100 % to one colour whose targets are healthy, does the record match it, is
 // the lock gone, do the outputs and the exit status tell the truth, did a failed run annotate an error,
 // did post exit 0, is no verification rule left on the listener.
 import type { BlueGreenScenario, FaultSpec, RequestLogEntry, Sandbox } from '../../sandbox/index.js';
 import { runAction, type ActionRun } from '../../sandbox/harness/runner.js';
 import { ACTION_DIR, createScenario, inputsFor, retire } from './fixture.js';
+import { ANALYSIS_INPUTS, ANALYSIS_USERS_PER_SECOND, analysisViolations, FIRST_READ_FAULT, withholdDatapoints, type AnalysisCase } from './fault-matrix-analysis.js';
 import { bakeUnderway, colourOf, healthyTargets, liveColour, lockName, nextEvent, parameterValue, verificationRules } from './observe.js';
 import { explain, startUsers, STEP_TIMEOUT_MS } from './run-under-load.js';
 
-/** Every operation the action calls (DescribeAlarms with cloudwatch-alarms, the rule ones with listener-rule-arn). */
+/** Every operation the action calls (DescribeAlarms with cloudwatch-alarms, the rule ones with listener-rule-arn, GetMetricData with analysis). */
 export const OPERATIONS = [
   'GetParameter',
   'PutParameter',
@@ -26,6 +28,7 @@ export const OPERATIONS = [
   'RegisterTaskDefinition',
   'UpdateService',
   'DescribeAlarms',
+  'GetMetricData',
 ] as const;
 
 /** `hang` and `drop`: the call reached AWS and took effect, then its reply was lost. */
@@ -52,6 +55,8 @@ export type Cell =
   | { group: 'first call'; operation: string; fault: FaultName }
   | { group: 'rollback'; operation: 'ModifyRule' | 'PutParameter' | 'DeleteParameter'; fault: FaultName }
   | { group: 'persistent'; operation: string; during: 'deploy' | 'rollback' }
+  | { group: 'first read'; operation: 'GetMetricData' }
+  | { group: 'missing datapoints'; operation: 'GetMetricData' }
   | { group: 'SIGINT' | 'SIGKILL'; at: Boundary }
   | { group: 'route'; operation: (typeof ROUTE_OPERATIONS)[number]; fault: FaultName }
   | { group: 'route SIGINT' | 'route SIGKILL'; at: RouteBoundary };
@@ -61,17 +66,26 @@ export const cellName = (c: Cell): string =>
     ? `${c.operation} × ${c.fault} @ ${c.group}`
     : c.group === 'persistent'
       ? `${c.operation} × 5xx persisting @ ${c.during}`
-      : `${c.group} @ ${c.at}`;
+      : c.group === 'missing datapoints'
+        ? `${c.operation} × missing datapoints`
+        : c.group === 'first read'
+          ? `${c.operation} × 5xx on every SDK attempt @ first read`
+          : `${c.group} @ ${c.at}`;
 
 const usesRoute = (c: Cell): boolean => c.group === 'route' || c.group === 'route SIGINT' || c.group === 'route SIGKILL';
+/** The real-user analysis' cells: deployed with the analysis on, and judged on what it read. */
+const analysisCase = (c: Cell): AnalysisCase | undefined =>
+  c.group === 'missing datapoints' || c.group === 'first read' || ((c.group === 'first call' || c.group === 'persistent') && c.operation === 'GetMetricData') ? c.group : undefined;
 
 export function allCells(): Cell[] {
   const faults = Object.keys(FAULTS) as FaultName[];
   return [
     ...OPERATIONS.flatMap((operation) => faults.map((fault) => ({ group: 'first call' as const, operation, fault }))),
     ...(['ModifyRule', 'PutParameter', 'DeleteParameter'] as const).flatMap((operation) => faults.map((fault) => ({ group: 'rollback' as const, operation, fault }))),
-    ...['PutParameter', 'DescribeServices', 'DescribeTargetHealth', 'ModifyRule', 'DeleteParameter'].map((operation) => ({ group: 'persistent' as const, operation, during: 'deploy' as const })),
+    ...['PutParameter', 'DescribeServices', 'DescribeTargetHealth', 'ModifyRule', 'DeleteParameter', 'GetMetricData'].map((operation) => ({ group: 'persistent' as const, operation, during: 'deploy' as const })),
     { group: 'persistent', operation: 'ModifyRule', during: 'rollback' },
+    { group: 'first read', operation: 'GetMetricData' },
+    { group: 'missing datapoints', operation: 'GetMetricData' },
     ...BOUNDARIES.flatMap((at) => [{ group: 'SIGINT' as const, at }, { group: 'SIGKILL' as const, at }]),
     ...ROUTE_OPERATIONS.flatMap((operation) => faults.map((fault) => ({ group: 'route' as const, operation, fault }))),
     ...ROUTE_BOUNDARIES.flatMap((at) => [{ group: 'route SIGINT' as const, at }, { group: 'route SIGKILL' as const, at }]),
@@ -116,9 +130,11 @@ export async function runCell(sandbox: Sandbox, cell: Cell, name: string): Promi
     // Four cells run at once, in the jest worker that also serves their load balancers: two probes lost to a
     // stalled event loop must not roll back a healthy release (a degrading one fails every probe, in 2 s).
     'unhealthy-threshold': '4',
+    ...(analysisCase(cell) ? ANALYSIS_INPUTS : {}),
   });
-  // A few users, so a degrading release meets traffic; they also show the switch really serves.
-  const users = degrades(cell) ? startUsers(`${sc.prodUrl}/`, 10) : undefined;
+  // A few users, so a degrading release meets traffic; they also show the switch really serves. The analysis
+  // needs enough of them that every minute has requests to judge.
+  const users = degrades(cell) ? startUsers(`${sc.prodUrl}/`, 10) : analysisCase(cell) ? startUsers(`${sc.prodUrl}/`, ANALYSIS_USERS_PER_SECOND) : undefined;
   const disarm = arm(sandbox, sc, cell);
   const started = Date.now();
   let run: ActionRun;
@@ -138,7 +154,7 @@ export async function runCell(sandbox: Sandbox, cell: Cell, name: string): Promi
     sandbox.clearFaults();
     await users?.stop();
   }
-  const result = judge(sandbox, sc, cell, run, name, Date.now() - started);
+  const result = judge(sandbox, sc, cell, run, name, Date.now() - started, started);
   retire(sandbox, sc);
   return result;
 }
@@ -151,6 +167,11 @@ function arm(sandbox: Sandbox, sc: BlueGreenScenario, cell: Cell): () => void {
   }
   if (cell.group === 'persistent' && cell.during === 'deploy') {
     sandbox.injectFault({ kind: 'error', status: 503, operation: cell.operation });
+    return () => undefined;
+  }
+  if (cell.group === 'missing datapoints') return withholdDatapoints(sandbox);
+  if (cell.group === 'first read') {
+    sandbox.injectFault(FIRST_READ_FAULT);
     return () => undefined;
   }
   if (cell.group === 'rollback' || cell.group === 'persistent') {
@@ -198,7 +219,7 @@ function routeBoundary(sandbox: Sandbox, sc: BlueGreenScenario, at: RouteBoundar
   return steps[at]().then(() => undefined);
 }
 
-function judge(sandbox: Sandbox, sc: BlueGreenScenario, cell: Cell, run: ActionRun, name: string, wallMs: number): CellResult {
+function judge(sandbox: Sandbox, sc: BlueGreenScenario, cell: Cell, run: ActionRun, name: string, wallMs: number, since: number): CellResult {
   const violations: string[] = [];
   const expect = (ok: boolean, what: string) => {
     if (!ok) violations.push(what);
@@ -236,6 +257,8 @@ function judge(sandbox: Sandbox, sc: BlueGreenScenario, cell: Cell, run: ActionR
   if (run.conclusion === 'failure') expect(run.annotations.some((a) => a.level === 'error'), 'a failed run without an error annotation');
   // A cancelled job whose deploy had already finished is not a failed deploy, but it must say what happened.
   if (run.conclusion === 'cancelled') expect(run.annotations.some((a) => a.level === 'error' || a.level === 'warning'), 'a cancelled run without an annotation');
+  const analysed = analysisCase(cell);
+  if (analysed) violations.push(...analysisViolations(analysed, run, live, sandbox.requests({ operation: 'GetMetricData', since })));
 
   return {
     name,

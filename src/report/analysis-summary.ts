@@ -79,7 +79,7 @@ export function analysisSection(report: AnalysisReport | undefined): string[] {
   if (report.failure) lines.push(`**${escape(oneLine(report.failure))}**`, '');
   const elb = report.elb5xxPerMinute;
   if (elb) lines.push(`ELB-generated 5xx of the whole load balancer (no target group of their own, so never counted as ${fresh}'s): ${round1(elb.before)} a minute before the shift, ${round1(elb.since)} a minute since.`, '');
-  if (minutes.length === 0) return [...lines, 'No minute was published yet when the run ended.', ''];
+  if (minutes.length === 0) return [...lines, report.failure ? 'No minute could be judged.' : 'No minute was published yet when the run ended.', ''];
   lines.push(
     `| minute (UTC) | ${fresh} requests | ${fresh} errors | ${fresh} p99 | ${previous} requests | ${previous} errors | ${previous} p99 | ELB 5xx (whole load balancer) | verdict |`,
     '|---|---:|---:|---:|---:|---:|---:|---:|---|',
