@@ -156,3 +156,41 @@ describe('real-user analysis, engine: ecs', () => {
     expect(analysisWindowProblems(withAnalysis, linear)[0]).toContain('linearConfiguration.stepBakeTimeInMinutes is 1');
   });
 });
+
+describe('real-user analysis, engine: ecs flow', () => {
+  const CANARY = async () => {
+    const { BLUE_GREEN_SCRIPT } = await import('../__fixtures__/fake-builtin.js');
+    return [
+      ...BLUE_GREEN_SCRIPT.slice(0, 5),
+      { stage: 'PRE_PRODUCTION_TRAFFIC_SHIFT', pause: true },
+      { stage: 'PRODUCTION_TRAFFIC_SHIFT', productionWeight: 10 },
+      { stage: 'PRE_PRODUCTION_TRAFFIC_SHIFT', pause: true, productionWeight: 10 },
+      ...BLUE_GREEN_SCRIPT.slice(6),
+    ];
+  };
+
+  it("judges the canary step's minutes at the next PRE_PRODUCTION_TRAFFIC_SHIFT pause and answers it ROLLBACK when they fail", async () => {
+    const { builtInHarness } = await import('../__fixtures__/builtin-harness.js');
+    const { builtInDeploy } = await import('../src/flow/builtin-deploy.js');
+    const h = await builtInHarness({ script: await CANARY(), config: { analysis: ANALYSIS, bakeTimeMs: 3 * MINUTE } });
+    // The new revision starts in the alternate group (green here): 5% of its requests fail.
+    h.aws.published = (arn) => (arn === TG.green ? { requests: 200, target5xx: 10, p99Seconds: 0.05 } : healthyMinute(1800));
+    const result = await settle(builtInDeploy(h.config, h.deps), 1_000);
+    expect(result.outcome.status).toBe('rolled-back');
+    expect(h.ecs.calls).toContain('resume ROLLBACK at PRE_PRODUCTION_TRAFFIC_SHIFT');
+    expect(result.outcome.rollbackReason).toMatch(/real-user analysis failed during the step at 10%: new revision error rate 5% > 1% at .* — new revision failed 2 minute\(s\) in a row/);
+    expect(result.outcome.rollbackReason).toContain('(previous revision: 0% of 1800, p99 40 ms)');
+  });
+
+  it('lets a healthy canary through, its step held at the pause until its minutes were judged', async () => {
+    const { builtInHarness } = await import('../__fixtures__/builtin-harness.js');
+    const { builtInDeploy } = await import('../src/flow/builtin-deploy.js');
+    const h = await builtInHarness({ script: await CANARY(), config: { analysis: ANALYSIS, bakeTimeMs: 3 * MINUTE } });
+    h.aws.published = () => healthyMinute();
+    const result = await settle(builtInDeploy(h.config, h.deps), 1_000);
+    expect(result.outcome.status).toBe('succeeded');
+    expect(h.ecs.calls.filter((c) => c.startsWith('resume'))).toEqual(['resume CONTINUE at POST_TEST_TRAFFIC_SHIFT', 'resume CONTINUE at PRE_PRODUCTION_TRAFFIC_SHIFT', 'resume CONTINUE at PRE_PRODUCTION_TRAFFIC_SHIFT']);
+    // ECS ended the step at once here: the pause held it for failure-limit + 1 minutes, and two of them were judged.
+    expect(result.notes.analysis?.report().minutes.filter((m) => m.verdict === 'pass').length).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -10,12 +10,11 @@ const { builtInDeploy } = await import('../src/flow/builtin-deploy.js');
 const { builtInRollback, builtInStatus } = await import('../src/flow/builtin-modes.js');
 const { readBuiltInService } = await import('../src/flow/builtin-service.js');
 const { Cancelled } = await import('../src/errors.js');
-const { FakeAws, RULE, TG, forwardTo, healthy, unhealthy, taskDefArn } = await import('../__fixtures__/fake-aws.js');
-const { FakeDeployments, BLUE_GREEN_SCRIPT } = await import('../__fixtures__/fake-builtin.js');
-const { T0, harness, settle } = await import('../__fixtures__/flow.js');
+const { TG, healthy, unhealthy, taskDefArn } = await import('../__fixtures__/fake-aws.js');
+const { BLUE_GREEN_SCRIPT } = await import('../__fixtures__/fake-builtin.js');
+const { T0, settle } = await import('../__fixtures__/flow.js');
+const { builtInHarness: setup, PROD_URL, TEST_URL } = await import('../__fixtures__/builtin-harness.js');
 
-const TEST_URL = 'https://test.shop.example.com/health';
-const PROD_URL = 'https://shop.example.com/health';
 
 beforeEach(() => {
   jest.useFakeTimers({ now: T0 });
@@ -25,40 +24,6 @@ afterEach(() => {
   jest.useRealTimers();
 });
 
-async function setup(o: { script?: typeof BLUE_GREEN_SCRIPT; config?: Record<string, unknown> } = {}) {
-  const aws = new FakeAws({ rule: true });
-  aws.actions.set(RULE, [forwardTo(TG.blue)]);
-  // The release: revision 2 (the service runs revision 1; ECS starts no deployment for the same one).
-  aws.taskDefinitions.set(taskDefArn(2), { taskDefinitionArn: taskDefArn(2), family: 'shop', revision: 2, status: 'ACTIVE', containerDefinitions: [{ name: 'app', image: 'shop:2' }] });
-  const ecs = new FakeDeployments();
-  if (o.script) ecs.script = o.script;
-  aws.deployments = ecs;
-  // UpdateService starts a service deployment, as ECS does for a built-in blue/green service.
-  const update = aws.ecs.updateService.bind(aws.ecs);
-  aws.ecs.updateService = async (cluster, service, change) => {
-    const id = await update(cluster, service, change);
-    if (change.taskDefinitionArn) ecs.start(change.taskDefinitionArn);
-    return id;
-  };
-  const h = await harness({
-    aws,
-    config: {
-      engine: 'ecs',
-      service: 'shop-blue',
-      cluster: 'shop',
-      stateParameter: '',
-      lock: false,
-      containerName: undefined,
-      image: undefined,
-      taskDefinition: { kind: 'reference', value: taskDefArn(2) },
-      health: { url: TEST_URL, postSwitchUrl: PROD_URL, headers: {}, expectedStatus: [{ min: 200, max: 200 }], intervalMs: 1_000, timeoutMs: 500, healthyThreshold: 2, unhealthyThreshold: 2 },
-      bakeTimeMs: 5_000,
-      waitTimeoutMs: 60_000,
-      ...o.config,
-    },
-  });
-  return { ...h, ecs };
-}
 
 describe('engine: ecs deploy', () => {
   it('continues at POST_TEST_TRAFFIC_SHIFT once the new revision passed, and succeeds when ECS says SUCCESSFUL', async () => {

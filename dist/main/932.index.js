@@ -25,9 +25,12 @@ var errors = __webpack_require__(3916);
 var duration = __webpack_require__(7607);
 // EXTERNAL MODULE: ./src/state.ts
 var src_state = __webpack_require__(2462);
+// EXTERNAL MODULE: ./src/analysis/config.ts
+var config = __webpack_require__(8838);
 // EXTERNAL MODULE: ./src/flow/analysis-gate.ts + 1 modules
 var analysis_gate = __webpack_require__(6613);
 ;// CONCATENATED MODULE: ./src/flow/builtin-analysis.ts
+
 
 class BuiltInAnalysis {
     o;
@@ -67,8 +70,10 @@ class BuiltInAnalysis {
     async concludeStep(during) {
         if (!this.analysis || this.stepFrom === undefined)
             return;
-        const now = this.o.deps.clock.now();
-        await this.analysis.window(this.stepFrom, now - this.stepFrom, during).conclude();
+        // A step ECS ended sooner than analysis can judge (its bake is checked up front, but a step may also end
+        // early) is held at this pause until it could have: the hook keeps ECS from moving more users meanwhile.
+        const length = Math.max(this.o.deps.clock.now() - this.stepFrom, (0,config/* minimumWindowMs */.hn)(this.o.config.analysis));
+        await this.analysis.window(this.stepFrom, length, during).conclude();
         this.stepFrom = this.o.deps.clock.now();
     }
 }

@@ -3,6 +3,7 @@
 // before each further step (the step's minutes judged at the PRE_PRODUCTION_TRAFFIC_SHIFT pause) and in the
 // bake at POST_PRODUCTION_TRAFFIC_SHIFT.
 import type { Analysis } from '../analysis/analysis.js';
+import { minimumWindowMs, type AnalysisConfig } from '../analysis/config.js';
 import type { BuiltInService } from '../aws/ports.js';
 import type { Config } from '../types.js';
 import type { WatchCheck } from '../health/gate.js';
@@ -53,8 +54,10 @@ export class BuiltInAnalysis {
    */
   async concludeStep(during: string): Promise<void> {
     if (!this.analysis || this.stepFrom === undefined) return;
-    const now = this.o.deps.clock.now();
-    await this.analysis.window(this.stepFrom, now - this.stepFrom, during).conclude();
+    // A step ECS ended sooner than analysis can judge (its bake is checked up front, but a step may also end
+    // early) is held at this pause until it could have: the hook keeps ECS from moving more users meanwhile.
+    const length = Math.max(this.o.deps.clock.now() - this.stepFrom, minimumWindowMs(this.o.config.analysis as AnalysisConfig));
+    await this.analysis.window(this.stepFrom, length, during).conclude();
     this.stepFrom = this.o.deps.clock.now();
   }
 }
