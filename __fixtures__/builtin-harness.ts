@@ -1,13 +1,14 @@
 // The engine: ecs flow tests' harness: FakeAws whose UpdateService starts a service deployment in an
 // in-memory ECS (fake-builtin.ts), as ECS does for a built-in blue/green service, and a config for it.
 import { FakeAws, RULE, TG, forwardTo, taskDefArn } from './fake-aws.js';
-import { BLUE_GREEN_SCRIPT, FakeDeployments } from './fake-builtin.js';
+import { FakeDeployments, type ScriptStep } from './fake-builtin.js';
 import { harness } from './flow.js';
 
 export const TEST_URL = 'https://test.shop.example.com/health';
 export const PROD_URL = 'https://shop.example.com/health';
 
-export async function builtInHarness(o: { script?: typeof BLUE_GREEN_SCRIPT; config?: Record<string, unknown> } = {}) {
+/** One in-memory AWS with a built-in blue/green service, and a harness per run against it (the runs share AWS, not state). */
+export function builtInWorld(o: { script?: ScriptStep[]; postSwitchUrl?: string } = {}) {
   const aws = new FakeAws({ rule: true });
   aws.actions.set(RULE, [forwardTo(TG.blue)]);
   // The release: revision 2 (the service runs revision 1; ECS starts no deployment for the same one).
@@ -22,22 +23,30 @@ export async function builtInHarness(o: { script?: typeof BLUE_GREEN_SCRIPT; con
     if (change.taskDefinitionArn) ecs.start(change.taskDefinitionArn);
     return id;
   };
-  const h = await harness({
-    aws,
-    config: {
-      engine: 'ecs',
-      service: 'shop-blue',
-      cluster: 'shop',
-      stateParameter: '',
-      lock: false,
-      containerName: undefined,
-      image: undefined,
-      taskDefinition: { kind: 'reference', value: taskDefArn(2) },
-      health: { url: TEST_URL, postSwitchUrl: PROD_URL, headers: {}, expectedStatus: [{ min: 200, max: 200 }], intervalMs: 1_000, timeoutMs: 500, healthyThreshold: 2, unhealthyThreshold: 2 },
-      bakeTimeMs: 5_000,
-      waitTimeoutMs: 60_000,
-      ...o.config,
-    },
-  });
-  return { ...h, ecs };
+  const health = { url: TEST_URL, ...(o.postSwitchUrl ? { postSwitchUrl: o.postSwitchUrl } : {}), headers: {}, expectedStatus: [{ min: 200, max: 200 }], intervalMs: 1_000, timeoutMs: 500, healthyThreshold: 2, unhealthyThreshold: 2 };
+  const run = (config: Record<string, unknown>) =>
+    harness({
+      aws,
+      config: {
+        engine: 'ecs',
+        service: 'shop-blue',
+        cluster: 'shop',
+        stateParameter: '',
+        lock: false,
+        containerName: undefined,
+        image: undefined,
+        taskDefinition: { kind: 'reference', value: taskDefArn(2) },
+        health,
+        bakeTimeMs: 5_000,
+        waitTimeoutMs: 60_000,
+        ...config,
+      },
+    });
+  return { aws, ecs, run };
+}
+
+/** One run with the production URL watched once users reach the new revision. */
+export async function builtInHarness(o: { script?: ScriptStep[]; config?: Record<string, unknown> } = {}) {
+  const w = builtInWorld({ ...(o.script ? { script: o.script } : {}), postSwitchUrl: PROD_URL });
+  return { ...(await w.run(o.config ?? {})), ecs: w.ecs };
 }

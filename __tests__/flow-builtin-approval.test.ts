@@ -10,11 +10,9 @@ const { builtInPrepare, builtInPromote } = await import('../src/flow/builtin-app
 const { postBuiltIn } = await import('../src/flow/builtin-post.js');
 const { readConfig } = await import('../src/inputs.js');
 const { InputError, PreparedStateChanged } = await import('../src/errors.js');
-const { FakeAws, RULE, TG, forwardTo, taskDefArn } = await import('../__fixtures__/fake-aws.js');
-const { FakeDeployments } = await import('../__fixtures__/fake-builtin.js');
-const { T0, harness, settle } = await import('../__fixtures__/flow.js');
-
-const TEST_URL = 'https://test.shop.example.com/health';
+const { taskDefArn } = await import('../__fixtures__/fake-aws.js');
+const { T0, settle } = await import('../__fixtures__/flow.js');
+const { builtInWorld, TEST_URL } = await import('../__fixtures__/builtin-harness.js');
 
 beforeEach(() => {
   jest.useFakeTimers({ now: T0 });
@@ -24,39 +22,7 @@ afterEach(() => {
   jest.useRealTimers();
 });
 
-/** One in-memory AWS with a built-in blue/green service, and a harness per run against it (the runs share AWS, not state). */
-function world() {
-  const aws = new FakeAws({ rule: true });
-  aws.actions.set(RULE, [forwardTo(TG.blue)]);
-  aws.taskDefinitions.set(taskDefArn(2), { taskDefinitionArn: taskDefArn(2), family: 'shop', revision: 2, status: 'ACTIVE', containerDefinitions: [{ name: 'app', image: 'shop:2' }] });
-  const ecs = new FakeDeployments();
-  aws.deployments = ecs;
-  const update = aws.ecs.updateService.bind(aws.ecs);
-  aws.ecs.updateService = async (cluster, service, change) => {
-    const id = await update(cluster, service, change);
-    if (change.taskDefinitionArn) ecs.start(change.taskDefinitionArn);
-    return id;
-  };
-  const run = (config: Record<string, unknown>) =>
-    harness({
-      aws,
-      config: {
-        engine: 'ecs',
-        service: 'shop-blue',
-        cluster: 'shop',
-        stateParameter: '',
-        lock: false,
-        containerName: undefined,
-        image: undefined,
-        taskDefinition: { kind: 'reference', value: taskDefArn(2) },
-        health: { url: TEST_URL, headers: {}, expectedStatus: [{ min: 200, max: 200 }], intervalMs: 1_000, timeoutMs: 500, healthyThreshold: 2, unhealthyThreshold: 2 },
-        bakeTimeMs: 5_000,
-        waitTimeoutMs: 60_000,
-        ...config,
-      },
-    });
-  return { aws, ecs, run };
-}
+const world = () => builtInWorld();
 
 describe('engine: ecs prepare', () => {
   it('starts the deployment and stops at POST_TEST_TRAFFIC_SHIFT with the gate passed, the hook left waiting, post told to leave it', async () => {
