@@ -9,7 +9,8 @@
 // the action wait; (h) engine: ecs, a PAUSE reached → the action's ContinueServiceDeployment (CONTINUE after a
 // passed gate, ROLLBACK after a failed one); (i) engine: ecs, the action's first failing probe during a canary
 // step → its StopServiceDeployment; (j) without a test listener, the weight-0 forward against the verification
-// rule: AWS requests, time and failed user requests per healthy deploy. With BENCH_BASELINE_REF=<git ref>, (a) also times that revision's committed
+// rule: AWS requests, time and failed user requests per healthy deploy; (k) real-user analysis (ALB metrics):
+// first failing minute → rollback; (l) the AWS requests analysis adds to a healthy deploy (bench/analysis.ts). With BENCH_BASELINE_REF=<git ref>, (a) also times that revision's committed
 // dist/main, alternating with this one: a before/after of the cold start under the same load.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -28,6 +29,7 @@ import { requestsByOperation, switchLatencyMs, timeBreakdown, timeToRestoreMs, t
 import { observeDeploy, type ObservedDeploy } from './observed-deploy.js';
 import { measureBuiltIn } from './builtin.js';
 import { measureRoutes } from './routes.js';
+import { ANALYSIS_SETTINGS, analysisFigures, measureAnalysis } from './analysis.js';
 import { figure, markdownTable, requestTable, single, type Figure, type RequestTable } from './report.js';
 import { median, preciseNow, summarise } from './stats.js';
 
@@ -141,6 +143,10 @@ async function main(): Promise<void> {
     figures[`route.${slug}.main`] = figure(`(j) healthy deploy, ${route}: main's wall time`, 'ms', summarise(ms), `bake 2s; ${routes.failed[route]?.failed ?? 0}/${routes.failed[route]?.total ?? 0} user requests failed`);
   }
 
+  progress('real-user analysis (ALB metrics)');
+  const analysis = await measureAnalysis(SETTINGS.timings, progress);
+  const analysed = analysisFigures(analysis, SETTINGS.timings);
+
   const { timings } = SETTINGS;
   const defined = <T>(values: (T | undefined)[]): T[] => values.filter((v): v is T => v !== undefined);
   const switches = defined([...healthy, ...rolledBack, long].map((o) => (o ? switchLatencyMs(o) : undefined)));
@@ -200,11 +206,13 @@ async function main(): Promise<void> {
     const ops = [...new Set(counts.flatMap((c) => Object.keys(c)))];
     return Object.fromEntries(ops.map((op) => [op, median(counts.map((c) => c[op] ?? 0))]));
   };
+  Object.assign(figures, analysed.figures);
   const requests: RequestTable = {
     [`healthy, bake ${SETTINGS.shortBake} (n=${healthy.length})`]: medianCounts(healthy),
     [`rolled back (n=${rolledBack.length})`]: medianCounts(rolledBack),
     ...(long ? { [`healthy, bake ${SETTINGS.longBake} (n=1)`]: medianCounts([long]) } : {}),
     ...Object.fromEntries(Object.entries(routes.requests).map(([route, counts]) => [`no test listener: ${route} (n=${SETTINGS.routeRepeats})`, counts])),
+    ...analysed.requests,
   };
 
   const results = {
@@ -219,7 +227,7 @@ async function main(): Promise<void> {
       loadAverageAtEnd: loadavg().map((n) => Number(n.toFixed(2))),
     },
     benchDurationS: Number(((preciseNow() - began) / 1000).toFixed(1)),
-    settings: SETTINGS,
+    settings: { ...SETTINGS, analysis: ANALYSIS_SETTINGS },
     figures,
     requestsPerDeploy: requests,
     raw: {
@@ -230,6 +238,7 @@ async function main(): Promise<void> {
       restoreMs: restores.map(round1),
       ecs: builtIn,
       routes,
+      analysis,
       timeBreakdowns: breakdowns.map((b) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, round1(v)]))),
     },
   };
