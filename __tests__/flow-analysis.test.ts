@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
-const { deploy } = await import('../src/flow/deploy.js');
+const { deploy } = await import('../src/engines/pair/deploy.js');
 const { renderSummaryMarkdown } = await import('../src/report/summary.js');
 const { TG } = await import('../__fixtures__/fake-aws.js');
 const { T0, harness, settle } = await import('../__fixtures__/flow.js');
@@ -144,7 +144,7 @@ describe('real-user analysis, pair engine', () => {
 
 describe('real-user analysis, engine: ecs', () => {
   it("refuses ECS step bakes shorter than analysis-failure-limit + 1 minutes, naming the service's setting", async () => {
-    const { analysisWindowProblems } = await import('../src/flow/builtin-analysis.js');
+    const { analysisWindowProblems } = await import('../src/engines/ecs/analysis.js');
     const { makeConfig } = await import('../__fixtures__/config.js');
     type Service = Parameters<typeof analysisWindowProblems>[1];
     const canary = (bakeTimeInMinutes: number) => ({ strategy: 'CANARY', canary: { percent: 10, bakeTimeInMinutes } }) as unknown as Service;
@@ -171,7 +171,7 @@ describe('real-user analysis, engine: ecs flow', () => {
 
   it("judges the canary step's minutes at the next PRE_PRODUCTION_TRAFFIC_SHIFT pause and answers it ROLLBACK when they fail", async () => {
     const { builtInHarness } = await import('../__fixtures__/builtin-harness.js');
-    const { builtInDeploy } = await import('../src/flow/builtin-deploy.js');
+    const { builtInDeploy } = await import('../src/engines/ecs/deploy.js');
     const h = await builtInHarness({ script: await CANARY(), config: { analysis: ANALYSIS, bakeTimeMs: 3 * MINUTE } });
     // The new revision starts in the alternate group (green here): 5% of its requests fail.
     h.aws.published = (arn) => (arn === TG.green ? { requests: 200, target5xx: 10, p99Seconds: 0.05 } : healthyMinute(1800));
@@ -184,7 +184,7 @@ describe('real-user analysis, engine: ecs flow', () => {
 
   it('lets a healthy canary through, its step held at the pause until its minutes were judged', async () => {
     const { builtInHarness } = await import('../__fixtures__/builtin-harness.js');
-    const { builtInDeploy } = await import('../src/flow/builtin-deploy.js');
+    const { builtInDeploy } = await import('../src/engines/ecs/deploy.js');
     const h = await builtInHarness({ script: await CANARY(), config: { analysis: ANALYSIS, bakeTimeMs: 3 * MINUTE } });
     h.aws.published = () => healthyMinute();
     const result = await settle(builtInDeploy(h.config, h.deps), 1_000);

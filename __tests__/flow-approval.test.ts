@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
-const { prepare } = await import('../src/flow/prepare.js');
-const { promote } = await import('../src/flow/promote.js');
-const { deploy } = await import('../src/flow/deploy.js');
+const { prepare } = await import('../src/engines/pair/prepare.js');
+const { promote } = await import('../src/engines/pair/promote.js');
+const { deploy } = await import('../src/engines/pair/deploy.js');
 const { FakeAws, PARAMETER, SERVICES, TG, forwardTo, taskDefArn } = await import('../__fixtures__/fake-aws.js');
 const { IDLE_URL, LOCK, T0, harness, settle, weightsOf } = await import('../__fixtures__/flow.js');
 type Harness = Awaited<ReturnType<typeof harness>>;

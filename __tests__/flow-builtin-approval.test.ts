@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
-const { builtInPrepare, builtInPromote } = await import('../src/flow/builtin-approval.js');
-const { postBuiltIn } = await import('../src/flow/builtin-post.js');
+const { builtInPrepare, builtInPromote } = await import('../src/engines/ecs/approval.js');
+const { postBuiltIn } = await import('../src/engines/ecs/post.js');
 const { readConfig } = await import('../src/inputs.js');
 const { InputError, PreparedStateChanged } = await import('../src/errors.js');
 const { taskDefArn } = await import('../__fixtures__/fake-aws.js');

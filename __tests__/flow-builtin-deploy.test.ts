@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
-const { builtInDeploy } = await import('../src/flow/builtin-deploy.js');
-const { builtInRollback, builtInStatus } = await import('../src/flow/builtin-modes.js');
-const { readBuiltInService } = await import('../src/flow/builtin-service.js');
+const { builtInDeploy } = await import('../src/engines/ecs/deploy.js');
+const { builtInRollback, builtInStatus } = await import('../src/engines/ecs/modes.js');
+const { readBuiltInService } = await import('../src/engines/ecs/service.js');
 const { Cancelled } = await import('../src/errors.js');
 const { TG, healthy, unhealthy, taskDefArn } = await import('../__fixtures__/fake-aws.js');
 const { BLUE_GREEN_SCRIPT } = await import('../__fixtures__/fake-builtin.js');

@@ -7,10 +7,10 @@ import type { BuiltInService, ServiceDeploymentsPort, ServiceDeploymentState, Ss
 const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
-const { checkBuiltInService } = await import('../src/flow/builtin-service.js');
-const { requestRollback } = await import('../src/flow/builtin-rollback.js');
-const { postBuiltIn } = await import('../src/flow/builtin-post.js');
-const { describeDeployment } = await import('../src/flow/builtin-modes.js');
+const { checkBuiltInService } = await import('../src/engines/ecs/service.js');
+const { requestRollback } = await import('../src/engines/ecs/rollback.js');
+const { postBuiltIn } = await import('../src/engines/ecs/post.js');
+const { describeDeployment } = await import('../src/engines/ecs/modes.js');
 const { makeConfig } = await import('../__fixtures__/config.js');
 const { MemoryState } = await import('../__fixtures__/flow.js');
 

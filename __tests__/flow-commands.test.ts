@@ -3,6 +3,8 @@
 // what it is told, and what its failure does to traffic, the record and the outputs.
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { CommandResult, CommandRun } from '../src/commands/run-command.js';
+import type { Config } from '../src/types.js';
+import type { FlowDeps } from '../src/flow/context.js';
 
 const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
@@ -21,8 +23,10 @@ jest.unstable_mockModule('../src/commands/run-command.js', () => ({
   },
 }));
 
-const { deploy } = await import('../src/flow/deploy.js');
-const { manualRollback } = await import('../src/flow/manual-rollback.js');
+const { deploy } = await import('../src/engines/pair/deploy.js');
+const { engineFor } = await import('../src/engines/index.js');
+/** mode: rollback of the engine the config names (engines/index.ts picks). */
+const manualRollback = (config: Config, deps: FlowDeps) => engineFor(config).modes.rollback(config, deps);
 const { lockTtlMs } = await import('../src/flow/lock.js');
 const { FakeAws, PARAMETER, SERVICES, TG, forwardTo, taskDefArn } = await import('../__fixtures__/fake-aws.js');
 const { IDLE_URL, LOCK, T0, harness, settle, weightsOf } = await import('../__fixtures__/flow.js');

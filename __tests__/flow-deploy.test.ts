@@ -9,7 +9,7 @@ import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
-const { deploy } = await import('../src/flow/deploy.js');
+const { deploy } = await import('../src/engines/pair/deploy.js');
 const { lockTtlMs } = await import('../src/flow/lock.js');
 const { UnsafeListenerState } = await import('../src/errors.js');
 const { FakeAws, PARAMETER, RULE, LISTENER, SERVICES, TEST_LISTENER, TG, forwardTo, healthy, taskDefArn, weighted } = await import(

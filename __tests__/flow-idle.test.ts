@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
-const { deploy } = await import('../src/flow/deploy.js');
+const { deploy } = await import('../src/engines/pair/deploy.js');
 const { PARAMETER, SERVICES, TG, forwardTo, healthy, taskDefArn, unhealthy } = await import('../__fixtures__/fake-aws.js');
 const { IDLE_URL, LOCK, T0, harness, settle, weightsOf } = await import('../__fixtures__/flow.js');
 

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
-const { deploy } = await import('../src/flow/deploy.js');
-const { post } = await import('../src/flow/post.js');
+const { deploy } = await import('../src/engines/pair/deploy.js');
+const { post } = await import('../src/engines/listener/post.js');
 const { LockHeld } = await import('../src/errors.js');
 const { FakeAws } = await import('../__fixtures__/fake-aws.js');
 const { LOCK, T0, foreignLock, harness, settle } = await import('../__fixtures__/flow.js');

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
-const { deploy } = await import('../src/flow/deploy.js');
+const { deploy } = await import('../src/engines/pair/deploy.js');
 const { lockTtlMs } = await import('../src/flow/lock.js');
 const { Cancelled } = await import('../src/errors.js');
 const { FakeAws, SERVICES, taskDefArn } = await import('../__fixtures__/fake-aws.js');

@@ -2,12 +2,17 @@
 // and `status` (report, change nothing).
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Config } from '../src/types.js';
+import type { FlowDeps } from '../src/flow/context.js';
 
 const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
-const { manualRollback } = await import('../src/flow/manual-rollback.js');
-const { status } = await import('../src/flow/status.js');
+const { engineFor } = await import('../src/engines/index.js');
+/** mode: rollback of the engine the config names (engines/index.ts picks). */
+const manualRollback = (config: Config, deps: FlowDeps) => engineFor(config).modes.rollback(config, deps);
+/** mode: status of the engine the config names. */
+const status = (config: Config, deps: FlowDeps) => engineFor(config).modes.status(config, deps);
 const { Cancelled, LockHeld } = await import('../src/errors.js');
 const { FakeAws, PARAMETER, SERVICES, TEST_LISTENER, TG, forwardTo, healthy, taskDefArn, unhealthy, weighted } = await import('../__fixtures__/fake-aws.js');
 const { BLUE_URL, IDLE_URL, LOCK, T0, advanceUntil, foreignLock, harness, settle, weightsOf } = await import('../__fixtures__/flow.js');

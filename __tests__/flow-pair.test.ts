@@ -1,13 +1,18 @@
 // The inputs against the pair AWS has, before anything changes: each colour's service registered in its
 // own target group, forwards only to the pair's groups. And capacity parity before any weight moves.
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import type { Config } from '../src/types.js';
+import type { FlowDeps } from '../src/flow/context.js';
 
 const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
-const { deploy } = await import('../src/flow/deploy.js');
-const { manualRollback } = await import('../src/flow/manual-rollback.js');
-const { status } = await import('../src/flow/status.js');
+const { deploy } = await import('../src/engines/pair/deploy.js');
+const { engineFor } = await import('../src/engines/index.js');
+/** mode: rollback of the engine the config names (engines/index.ts picks). */
+const manualRollback = (config: Config, deps: FlowDeps) => engineFor(config).modes.rollback(config, deps);
+/** mode: status of the engine the config names. */
+const status = (config: Config, deps: FlowDeps) => engineFor(config).modes.status(config, deps);
 const { NotEnoughCapacity, PairMismatch } = await import('../src/errors.js');
 const { FakeAws, PARAMETER, SERVICES, TEST_LISTENER, TG, forwardTo, healthy } = await import('../__fixtures__/fake-aws.js');
 const { LOCK, T0, advanceUntil, harness, settle } = await import('../__fixtures__/flow.js');

@@ -7,8 +7,9 @@ import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
-const { deploy } = await import('../src/flow/deploy.js');
-const { post, POST_TITLES } = await import('../src/flow/post.js');
+const { deploy } = await import('../src/engines/pair/deploy.js');
+const { post } = await import('../src/engines/listener/post.js');
+const { POST_TITLES } = await import('../src/flow/post-result.js');
 const { FakeAws, LISTENER, PARAMETER, TG, forwardTo, healthy, unhealthy } = await import('../__fixtures__/fake-aws.js');
 const { LOCK, MemoryState, T0, advanceUntil, foreignLock, harness, settle, weightsOf } = await import('../__fixtures__/flow.js');
 type Harness = Awaited<ReturnType<typeof harness>>;

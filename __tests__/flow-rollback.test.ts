@@ -6,8 +6,8 @@ import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
-const { deploy } = await import('../src/flow/deploy.js');
-const { post } = await import('../src/flow/post.js');
+const { deploy } = await import('../src/engines/pair/deploy.js');
+const { post } = await import('../src/engines/listener/post.js');
 const { Cancelled, RollbackFailed } = await import('../src/errors.js');
 const { FakeAws, LISTENER, PARAMETER, SERVICES, TG, forwardTo, healthy, taskDefArn, unhealthy } = await import('../__fixtures__/fake-aws.js');
 const { IDLE_URL, LOCK, T0, advanceUntil, harness, settle, weightsOf } = await import('../__fixtures__/flow.js');

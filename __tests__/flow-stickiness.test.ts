@@ -4,15 +4,19 @@
 // the previous colour keeps its clients.
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Config } from '../src/types.js';
+import type { FlowDeps } from '../src/flow/context.js';
 
 const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
-const { deploy } = await import('../src/flow/deploy.js');
-const { manualRollback } = await import('../src/flow/manual-rollback.js');
-const { post } = await import('../src/flow/post.js');
+const { deploy } = await import('../src/engines/pair/deploy.js');
+const { engineFor } = await import('../src/engines/index.js');
+/** mode: rollback of the engine the config names (engines/index.ts picks). */
+const manualRollback = (config: Config, deps: FlowDeps) => engineFor(config).modes.rollback(config, deps);
+const { post } = await import('../src/engines/listener/post.js');
 const { UnsafeListenerState } = await import('../src/errors.js');
-const { withoutTargetGroup } = await import('../src/flow/stickiness.js');
+const { withoutTargetGroup } = await import('../src/engines/listener/stickiness.js');
 const { AwsAccessFailed } = await import('../src/aws/aws-error.js');
 const { FakeAws, PARAMETER, SERVICES, TEST_LISTENER, TG, healthy } = await import('../__fixtures__/fake-aws.js');
 const { IDLE_URL, T0, advanceUntil, harness, settle } = await import('../__fixtures__/flow.js');

@@ -4,11 +4,13 @@
 // EXTERNAL controller is refused before any change.
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import type { Config } from '../src/types.js';
+import type { FlowDeps } from '../src/flow/context.js';
 
 const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
-const { deploy } = await import('../src/flow/deploy.js');
+const { deploy } = await import('../src/engines/pair/deploy.js');
 const { runMain } = await import('../src/flow/run.js');
 const { PairMismatch } = await import('../src/errors.js');
 const { FakeAws, PAIR_INPUTS, SERVICES, taskDefArn } = await import('../__fixtures__/fake-aws.js');
@@ -86,7 +88,9 @@ describe('a service on the CODE_DEPLOY or EXTERNAL deployment controller', () =>
     const green = aws.services.get(SERVICES.green);
     if (green) green.controller = 'CODE_DEPLOY';
     const h = await harness({ aws, config: { mode: 'rollback' } });
-    const { manualRollback } = await import('../src/flow/manual-rollback.js');
+    const { engineFor } = await import('../src/engines/index.js');
+/** mode: rollback of the engine the config names (engines/index.ts picks). */
+const manualRollback = (config: Config, deps: FlowDeps) => engineFor(config).modes.rollback(config, deps);
     const result = await settle(manualRollback(h.config, h.deps));
     expect(result.error?.message ?? '').not.toContain('deployment controller');
   });

@@ -1,13 +1,18 @@
 // engine: traffic with the in-memory AWS: the idle group is verified and traffic moves with every safety of
 // the pair engine, and the action makes no ECS call at all — in deploy, rollback and status.
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import type { Config } from '../src/types.js';
+import type { FlowDeps } from '../src/flow/context.js';
 
 const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
 
-const { trafficDeploy } = await import('../src/flow/traffic-deploy.js');
-const { manualRollback } = await import('../src/flow/manual-rollback.js');
-const { status } = await import('../src/flow/status.js');
+const { trafficDeploy } = await import('../src/engines/traffic/deploy.js');
+const { engineFor } = await import('../src/engines/index.js');
+/** mode: rollback of the engine the config names (engines/index.ts picks). */
+const manualRollback = (config: Config, deps: FlowDeps) => engineFor(config).modes.rollback(config, deps);
+/** mode: status of the engine the config names. */
+const status = (config: Config, deps: FlowDeps) => engineFor(config).modes.status(config, deps);
 const { FakeAws, PARAMETER, TG, healthy, unhealthy } = await import('../__fixtures__/fake-aws.js');
 const { IDLE_URL, LOCK, T0, harness, settle, weightsOf } = await import('../__fixtures__/flow.js');
 

@@ -5,6 +5,8 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { CommandResult, CommandRun } from '../src/commands/run-command.js';
 import type { ListenerRule } from '../src/aws/ports.js';
+import type { Config } from '../src/types.js';
+import type { FlowDeps } from '../src/flow/context.js';
 
 const core = await import('../__fixtures__/core.js');
 jest.unstable_mockModule('@actions/core', () => core);
@@ -16,13 +18,16 @@ jest.unstable_mockModule('../src/commands/run-command.js', () => ({
   },
 }));
 
-const { deploy } = await import('../src/flow/deploy.js');
-const { manualRollback } = await import('../src/flow/manual-rollback.js');
-const { status } = await import('../src/flow/status.js');
-const { trafficDeploy } = await import('../src/flow/traffic-deploy.js');
+const { deploy } = await import('../src/engines/pair/deploy.js');
+const { engineFor } = await import('../src/engines/index.js');
+/** mode: rollback of the engine the config names (engines/index.ts picks). */
+const manualRollback = (config: Config, deps: FlowDeps) => engineFor(config).modes.rollback(config, deps);
+/** mode: status of the engine the config names. */
+const status = (config: Config, deps: FlowDeps) => engineFor(config).modes.status(config, deps);
+const { trafficDeploy } = await import('../src/engines/traffic/deploy.js');
 const { InputError, RouteUnavailable } = await import('../src/errors.js');
 const { RuleRefused } = await import('../src/aws/aws-error.js');
-const { choosePriority, leftovers, verifyConditions, TAG } = await import('../src/flow/verify-rule.js');
+const { choosePriority, leftovers, verifyConditions, TAG } = await import('../src/engines/listener/verify-rule.js');
 const { FakeAws, LB_DNS, LISTENER, PARAMETER, RULE, TG, TEST_LISTENER } = await import('../__fixtures__/fake-aws.js');
 const { T0, advanceUntil, harness, settle } = await import('../__fixtures__/flow.js');
 

@@ -8,6 +8,7 @@ jest.unstable_mockModule('@actions/core', () => core);
 const { Heartbeat, HEARTBEAT_MS } = await import('../src/report/heartbeat.js');
 const { watchLog } = await import('../src/health/watch-log.js');
 const { describeConfig } = await import('../src/report/configuration.js');
+const { engineFor } = await import('../src/engines/index.js');
 const { systemClock } = await import('../src/clock.js');
 const { makeConfig } = await import('../__fixtures__/config.js');
 const { T0 } = await import('../__fixtures__/flow.js');
@@ -76,7 +77,7 @@ describe('describeConfig', () => {
       trafficShift: { kind: 'canary', percent: 10, waitMs: 300_000 },
       alarms: ['shop-5xx'],
     });
-    const lines = describeConfig(config);
+    const lines = describeConfig(config, engineFor(config));
     expect(lines).toEqual(
       expect.arrayContaining([
         'mode: deploy',
@@ -96,7 +97,8 @@ describe('describeConfig', () => {
   });
 
   it('names engine: traffic, and leaves out the cluster it does not have', () => {
-    const lines = describeConfig(makeConfig({ engine: 'traffic', cluster: '' }));
+    const traffic = makeConfig({ engine: 'traffic', cluster: '' });
+    const lines = describeConfig(traffic, engineFor(traffic));
     expect(lines).toContain('engine: traffic (target groups filled by something else; no ECS call)');
     expect(lines.some((l) => l.startsWith('cluster:'))).toBe(false);
   });

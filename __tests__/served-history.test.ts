@@ -2,7 +2,7 @@
 // verdict and the facts that decided it, for every shape of history and for each way it cannot say.
 import { describe, expect, it } from '@jest/globals';
 import type { ParameterVersion } from '../src/aws/ports.js';
-import { idleBinding } from '../src/flow/served-history.js';
+import { idleBinding } from '../src/engines/listener/served-history.js';
 
 const NOW = Date.parse('2026-12-04T12:00:00.000Z');
 const MIN = 60_000;

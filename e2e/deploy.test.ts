@@ -97,7 +97,7 @@ describe('deploy mode', () => {
     retire(sandbox, sc);
   }, TEST_TIMEOUT_MS);
 
-  // Bug in src/flow/deploy.ts: report/annotations.ts documents "a notice for each traffic move" (with a
+  // Bug in src/flow/deploy.ts (now src/engines/pair/deploy.ts): report/annotations.ts documents "a notice for each traffic move" (with a
   // `Traffic shifted: <colour> at <n>%` title for canary/linear steps), but the flow announces only the final
   // switch. Observed notices for `canary 25% 1500ms`: ["Traffic switched to green"].
   it('announces the canary step with its own notice', () => {

@@ -64,7 +64,7 @@ describe('bad releases', () => {
     retire(sandbox, sc);
   }, TEST_TIMEOUT_MS);
 
-  // Bug in src/flow/deploy-idle.ts: it appends '.' to ECS's rolloutStateReason, which already ends in one.
+  // Bug in src/flow/deploy-idle.ts (now src/engines/pair/deploy-idle.ts): it appends '.' to ECS's rolloutStateReason, which already ends in one.
   // Observed: "e2e-unhealthy-green: ECS marked the rollout FAILED: ECS deployment circuit breaker: tasks failed to start.."
   it('quotes the rollout failure without a doubled full stop', () => {
     expect(unhealthyMessage).toMatch(/circuit breaker/);

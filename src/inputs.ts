@@ -23,6 +23,7 @@ import { parseCount, parseExpectedBody, parseExpectedStatus, parseHeaders, parse
 import { readRunIdentity } from './inputs/run-identity.js';
 import { readCommands } from './inputs/commands.js';
 import { refuseColourPlaceholder, refuseFor, refuseForBuiltIn, refuseIfGiven } from './inputs/engine-inputs.js';
+import { inputsFor } from './engines/inputs.js';
 import { readAnalysis } from './inputs/analysis.js';
 import { readGitHubDeployment } from './inputs/github.js';
 import { parseColour, parseEngine, parseMode, parseSwitch, parseVerifyRoute } from './inputs/scalars.js';
@@ -62,18 +63,19 @@ export function readConfig(
 
   const mode = inputs.read('mode', parseMode);
   const engine = inputs.read('engine', parseEngine);
-  // Each engine refuses the inputs it would ignore (see refuseFor): engine: traffic has no ECS side, and
-  // engine: ecs takes its target groups and listener rules from the service itself.
-  const pair = engine !== 'traffic' && engine !== 'ecs';
-  const builtIn = engine === 'ecs';
-  const requiredWith = <T>(name: InputName, parse: Parse<T>): T | undefined => inputs.required(name, parse, `a value: this input is required with engine: ${engine ?? 'pair'}${engine === 'pair' ? ' (the default)' : ''}`);
+  // The engine says which inputs it takes (engines/<name>/inputs.ts) and refuses the ones it would ignore
+  // (see refuseFor). An engine input that is not valid is reported; the rest is checked as for the default.
+  const takes = inputsFor(engine ?? 'pair');
+  const pair = takes.ecs === 'two-services';
+  const builtIn = !takes.colours;
+  const requiredWith = <T>(name: InputName, parse: Parse<T>): T | undefined => inputs.required(name, parse, `a value: this input is required with engine: ${engine ? takes.label : 'pair'}`);
   const region = readRegion(inputs, env);
-  const cluster = engine === 'traffic' ? refuseFor<EcsResource>(inputs, 'traffic', 'cluster') : requiredWith('cluster', parseCluster);
-  const service = builtIn ? requiredWith('service', parseService) : refuseFor<EcsResource>(inputs, engine, 'service');
-  const blueService = pair ? requiredWith('blue-service', parseService) : refuseFor<EcsResource>(inputs, engine, 'blue-service');
-  const greenService = pair ? requiredWith('green-service', parseService) : refuseFor<EcsResource>(inputs, engine, 'green-service');
+  const cluster = takes.ecs === 'none' ? refuseFor<EcsResource>(inputs, takes, 'cluster') : requiredWith('cluster', parseCluster);
+  const service = takes.ecs === 'one-service' ? requiredWith('service', parseService) : refuseFor<EcsResource>(inputs, takes, 'service');
+  const blueService = pair ? requiredWith('blue-service', parseService) : refuseFor<EcsResource>(inputs, takes, 'blue-service');
+  const greenService = pair ? requiredWith('green-service', parseService) : refuseFor<EcsResource>(inputs, takes, 'green-service');
   const pairInput = <T>(name: InputName, parse: Parse<T>, optional = false): T | undefined =>
-    builtIn ? refuseFor<T>(inputs, 'ecs', name) : optional ? inputs.optional(name, parse) : requiredWith(name, parse);
+    builtIn ? refuseFor<T>(inputs, takes, name) : optional ? inputs.optional(name, parse) : requiredWith(name, parse);
   const blueTargetGroup = pairInput('blue-target-group-arn', parseTargetGroupArn);
   const greenTargetGroup = pairInput('green-target-group-arn', parseTargetGroupArn);
   const listener = pairInput('listener-arn', parseListenerArn);
@@ -84,18 +86,18 @@ export function readConfig(
   if (!builtIn) checkLoadBalancer(inputs, { blue: blueTargetGroup, green: greenTargetGroup, listener, rule: listenerRule, testListener });
   if (builtIn) refuseForBuiltIn(inputs, mode);
 
-  const deploys = engine !== 'traffic';
-  const taskDefinition = deploys ? inputs.read('task-definition', (_, value) => parseTaskDefinitionSource(value)) : refuseFor(inputs, 'traffic', 'task-definition', { kind: 'live' } as const);
-  const containerName = deploys ? inputs.optional('container-name', (_, value) => value) : refuseFor<string>(inputs, 'traffic', 'container-name');
-  const image = deploys ? inputs.optional('image', (_, value) => value) : refuseFor<string>(inputs, 'traffic', 'image');
+  const deploys = takes.deploys;
+  const taskDefinition = deploys ? inputs.read('task-definition', (_, value) => parseTaskDefinitionSource(value)) : refuseFor(inputs, takes, 'task-definition', { kind: 'live' } as const);
+  const containerName = deploys ? inputs.optional('container-name', (_, value) => value) : refuseFor<string>(inputs, takes, 'container-name');
+  const image = deploys ? inputs.optional('image', (_, value) => value) : refuseFor<string>(inputs, takes, 'image');
   if (deploys) checkImageRendering(inputs, taskDefinition, containerName, image);
   if (!deploys) {
-    refuseFor(inputs, 'traffic', 'pre-deploy-task-command');
-    for (const name of ECS_TASK_INPUTS) refuseIfGiven(inputs, name, 'no value with engine: traffic: there is no ECS task or service for the action to start or update');
+    refuseFor(inputs, takes, 'pre-deploy-task-command');
+    for (const name of ECS_TASK_INPUTS) refuseIfGiven(inputs, name, `no value with engine: ${takes.label}: there is no ECS task or service for the action to start or update`);
     if (mode === 'prepare' || mode === 'promote') {
-      inputs.report(new InputError('mode', mode, 'deploy, rollback or status with engine: traffic: there is nothing to prepare, the target groups are filled by something else (mode: deploy verifies the idle group and switches)'));
+      inputs.report(new InputError('mode', mode, `deploy, rollback or status with engine: ${takes.label}: there is nothing to prepare, the target groups are filled by something else (mode: deploy verifies the idle group and switches)`));
     }
-    if (inputs.raw('scale-down-previous').toLowerCase() !== 'false') refuseFor(inputs, 'traffic', 'scale-down-previous');
+    if (inputs.raw('scale-down-previous').toLowerCase() !== 'false') refuseFor(inputs, takes, 'scale-down-previous');
   }
 
   if (region) {
@@ -121,15 +123,15 @@ export function readConfig(
 
   const health = readHealth(inputs);
   // engine: ecs checks the new revision through the service's own test listener rule.
-  const verifyRoute = builtIn ? refuseFor(inputs, 'ecs', 'verify-route', 'auto' as const) : inputs.read('verify-route', parseVerifyRoute);
+  const verifyRoute = builtIn ? refuseFor(inputs, takes, 'verify-route', 'auto' as const) : inputs.read('verify-route', parseVerifyRoute);
   if (builtIn) refuseColourPlaceholder(inputs);
   else checkProbeSeesTarget(inputs, mode, health?.url, testListener, verifyRoute);
   const trafficShift = inputs.read('traffic-shift', parseTrafficShift);
   const bakeTimeMs = inputs.read('bake-time', parseDuration);
   const alarms = inputs.read('cloudwatch-alarms', parseAlarmNames);
-  const analysis = readAnalysis(inputs, { mode, trafficShift, bakeTimeMs, builtIn }, env);
+  const analysis = readAnalysis(inputs, { mode, trafficShift, bakeTimeMs, ownShift: !builtIn }, env);
   const waitTimeoutMs = inputs.read('wait-timeout', positiveDuration('the longest wait for the ECS service to become stable'));
-  const forceNewDeployment = deploys ? inputs.read('force-new-deployment', parseSwitch) : refuseFor(inputs, 'traffic', 'force-new-deployment', false);
+  const forceNewDeployment = deploys ? inputs.read('force-new-deployment', parseSwitch) : refuseFor(inputs, takes, 'force-new-deployment', false);
   const scaleDownPrevious = inputs.read('scale-down-previous', parseSwitch);
   const scaleDownDelayMs = inputs.read('scale-down-delay', parseDuration);
   const lock = inputs.read('lock', parseSwitch);
@@ -161,7 +163,7 @@ export function readConfig(
   return {
     mode: checked(mode),
     engine: checked(engine),
-    cluster: engine === 'traffic' ? '' : checked(cluster).value,
+    cluster: takes.ecs === 'none' ? '' : checked(cluster).value,
     ...(ecsService ? { service: ecsService } : {}),
     region: checked(region),
     // With engine: traffic the colours are their target groups: messages name those.

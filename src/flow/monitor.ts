@@ -7,15 +7,16 @@ import { probeCheck, type WatchCheck } from '../health/gate.js';
 import { substituteColour, type Probe } from '../health/probe.js';
 import type { Colour, Config } from '../types.js';
 import { describeTargets, healthyCount } from './target-health.js';
+import type { IdleColours } from '../engines/engine.js';
 
-export function monitorChecks(ports: AwsPorts, config: Config, probe: Probe, colour: Colour): WatchCheck[] {
+export function monitorChecks(ports: AwsPorts, config: Config, probe: Probe, colour: Colour, colours: Pick<IdleColours, 'watchChecks'>): WatchCheck[] {
   const checks: WatchCheck[] = [];
   const url = config.health.postSwitchUrl ?? config.health.url;
   if (url) checks.push(probeCheck(probe, substituteColour(url, colour), config.health.unhealthyThreshold));
   if (config.alarms.length > 0) checks.push(alarmsCheck(ports, config));
   checks.push(targetGroupCheck(ports, `${colour} target health`, colour, config.targetGroups[colour], config.health.unhealthyThreshold));
-  // Without ECS (engine: traffic) there are no service events: target health and the probes say it.
-  if (config.engine === 'pair') checks.push(failedTaskEvents(ports, config, colour));
+  // What the engine adds: the pair's ECS events; without ECS (engine: traffic) target health and the probes say it.
+  checks.push(...colours.watchChecks(ports, config, colour));
   return checks;
 }
 
@@ -71,36 +72,4 @@ export async function checkAlarmsBeforeShift(ports: AwsPorts, config: Config): P
     );
   }
   core.info(`CloudWatch alarms: ${states.map((a) => `${a.name} ${a.state}`).join(', ')}`);
-}
-
-// ECS's service events that mean a task of the new revision failed while serving (real ECS wording).
-const TASK_FAILURE_EVENTS = [/failed ELB health checks/, /failed container health checks/, /is unhealthy in \(target-group/, /unable to consistently start tasks/];
-
-/**
- * Fails as soon as ECS reports a new task failure for the colour. Probes through a load balancer can
- * keep passing while ECS replaces failing tasks one by one (each fresh task passes for a while), and
- * target health then shows few unhealthy targets at any moment; ECS's events say it outright.
- * Events already there at the first check (the rollout's own history) are the baseline, so no clock
- * comparison with AWS is needed.
- */
-function failedTaskEvents(ports: AwsPorts, config: Config, colour: Colour): WatchCheck {
-  let seen: Set<string> | undefined;
-  return {
-    name: `${colour} ECS tasks`,
-    unhealthyThreshold: 1,
-    run: async () => {
-      let events: string[];
-      try {
-        events = (await ports.ecs.describeService(config.cluster, config.services[colour])).events;
-      } catch (error) {
-        core.warning(`Could not read the ${colour} service's events: ${errorMessage(error)}`);
-        return { ok: true, detail: 'service events unavailable' };
-      }
-      const baseline = seen;
-      seen = new Set([...(baseline ?? []), ...events]);
-      if (!baseline) return { ok: true, detail: 'service events baseline taken' };
-      const failures = events.filter((e) => !baseline.has(e) && TASK_FAILURE_EVENTS.some((p) => p.test(e)));
-      return failures.length === 0 ? { ok: true, detail: 'no task failures reported' } : { ok: false, detail: `ECS reports: ${failures.join('; ')}` };
-    },
-  };
 }

@@ -8,7 +8,8 @@ import { errorMessage } from '../errors.js';
 import { substituteColour } from '../health/probe.js';
 import { readJson, runnerState, savedColour, StateKey, type PostContext, type StateStore } from '../state.js';
 import { rollbackCommandFailure, runCommandRecorded } from './commands.js';
-import { post, POST_TITLES } from './post.js';
+import { POST_TITLES } from './post-result.js';
+import { postEngineFor } from '../engines/post.js';
 
 export interface PostOverrides {
   ports?: (context: PostContext) => RestorePorts;
@@ -24,11 +25,13 @@ export async function runPost(overrides: PostOverrides = {}): Promise<void> {
     core.info('Main saved no state (it stopped before talking to AWS): nothing to do.');
     return;
   }
-  const result = context.builtIn
-    ? await (await import('./builtin-post.js')).postBuiltIn(overrides.builtInPorts ? overrides.builtInPorts(context) : createBuiltInPostPorts(context.region), state)
-    : await post(context, overrides.ports ? overrides.ports(context) : createRestorePorts(context.region), state);
+  const engine = postEngineFor(context, {
+    restore: (c) => (overrides.ports ? overrides.ports(c) : createRestorePorts(c.region)),
+    builtIn: (c) => (overrides.builtInPorts ? overrides.builtInPorts(c) : createBuiltInPostPorts(c.region)),
+  });
+  const result = await engine.finish(state);
   // Post put traffic back where main found it: that is a rollback, and the team's command hears of it.
-  if (result.restored && context.rollbackCommand) await runRollbackCommandInPost(context.rollbackCommand, state, result.failure ?? 'the post step restored traffic', Boolean(context.builtIn));
+  if (result.restored && context.rollbackCommand) await runRollbackCommandInPost(context.rollbackCommand, state, result.failure ?? 'the post step restored traffic', engine.hasColours);
   // Main died with a GitHub deployment record open: close it with what post found.
   if (state.get(StateKey.GitHubDeployment)) {
     const { closeOpenRecord } = await import('../github/deployments.js');
@@ -42,13 +45,13 @@ export async function runPost(overrides: PostOverrides = {}): Promise<void> {
 }
 
 /** `rollback-command` after post restored traffic; its failure is a warning, as in main. Loaded only when configured. */
-async function runRollbackCommandInPost(command: NonNullable<PostContext['rollbackCommand']>, state: StateStore, reason: string, builtIn: boolean): Promise<void> {
+async function runRollbackCommandInPost(command: NonNullable<PostContext['rollbackCommand']>, state: StateStore, reason: string, hasColours: boolean): Promise<void> {
   const live = savedColour(state, StateKey.PreviousColour);
   const target = savedColour(state, StateKey.NewColour);
-  // The pair restores only with both colours saved; engine: ecs has none (ECS rolled back its deployment).
-  if (!builtIn && (!live || !target)) return;
+  // The listener engines restore only with both colours saved; engine: ecs has none (ECS rolled back its deployment).
+  if (hasColours && (!live || !target)) return;
   try {
-    const url = command.healthCheckUrl && target ? substituteColour(command.healthCheckUrl, target) : builtIn ? command.healthCheckUrl : undefined;
+    const url = command.healthCheckUrl && target ? substituteColour(command.healthCheckUrl, target) : hasColours ? undefined : command.healthCheckUrl;
     const context = { ...(live ? { live } : {}), ...(target ? { target } : {}), ...(url ? { targetUrl: url } : {}), rollbackReason: oneLine(reason) };
     const record = await core.group('Run rollback-command', () => runCommandRecorded('rollback-command', 'rollback', command.script, context, command.timeoutMs));
     if (record.result !== 'passed') core.warning(`The rollback itself is done; ${rollbackCommandFailure(record, command.timeoutMs)}`, { title: 'rollback-command failed' });

@@ -17,14 +17,8 @@ import { runnerState, saveJson, StateKey, type PostContext, type StateStore } fr
 import type { Clock, Config } from '../types.js';
 import type { DeploymentRecords } from '../github/deployments.js';
 import type { FlowDeps, FlowResult } from './context.js';
-import { deploy } from './deploy.js';
-import { trafficTarget } from './discover.js';
-import { whereTrafficIs } from './restore.js';
-import { manualRollback } from './manual-rollback.js';
-import { prepare } from './prepare.js';
-import { promote } from './promote.js';
-import { trafficDeploy } from './traffic-deploy.js';
-import { status } from './status.js';
+import { engineFor } from '../engines/index.js';
+import type { Engine } from '../engines/engine.js';
 
 export interface Overrides {
   ports?: (config: Pick<Config, 'region'>) => AwsPorts;
@@ -34,23 +28,6 @@ export interface Overrides {
   checkHosts?: (config: Config) => Promise<void>;
   /** Defaults to the process: SIGINT/SIGTERM cancel the run. */
   signals?: NodeJS.EventEmitter;
-}
-
-/**
- * The engine and the mode choose the flow, here and nowhere else. engine: traffic has no deploy of its own
- * (its deploy verifies and switches; the inputs refuse prepare and promote for it); engine: ecs has its own
- * five (ECS deploys, the action gates).
- */
-function flowFor(config: Config): (config: Config, deps: FlowDeps) => Promise<FlowResult> {
-  // Loaded only when configured: the pair's start-up does not carry the built-in engine.
-  if (config.engine === 'ecs') {
-    return async (c, d) => {
-      const engine = await import('./builtin-engine.js');
-      return { deploy: engine.builtInDeploy, prepare: engine.builtInPrepare, promote: engine.builtInPromote, rollback: engine.builtInRollback, status: engine.builtInStatus }[c.mode](c, d);
-    };
-  }
-  if (config.engine === 'traffic') return { deploy: trafficDeploy, prepare: trafficDeploy, promote: trafficDeploy, rollback: manualRollback, status }[config.mode];
-  return { deploy, prepare, promote, rollback: manualRollback, status }[config.mode];
 }
 
 /** The modes that change what runs in the environment, and so get a GitHub deployment record. */
@@ -79,9 +56,8 @@ async function closeRecord(records: DeploymentRecords, config: Config, result: F
 /** Fits the rollback's five calls into the 7.5 s between SIGINT and SIGTERM. */
 const RESCUE_CLIENT_OPTIONS = { requestTimeoutMs: 1_500, connectionTimeoutMs: 1_000, maxAttempts: 2 };
 
-const title = (config: Config): string =>
-  ({ deploy: 'Blue-green deploy', prepare: 'Blue-green prepare', promote: 'Blue-green promote', rollback: 'Blue-green rollback', status: 'Blue-green status' })[config.mode] +
-  (config.service ? ` of ${config.service} (ECS built-in blue/green)` : ` of ${config.services.blue} / ${config.services.green}`);
+const title = (config: Config, engine: Engine): string =>
+  `${({ deploy: 'Blue-green deploy', prepare: 'Blue-green prepare', promote: 'Blue-green promote', rollback: 'Blue-green rollback', status: 'Blue-green status' })[config.mode]} of ${engine.subject(config)}`;
 
 export async function runMain(overrides: Overrides = {}): Promise<FlowResult | undefined> {
   let config: Config;
@@ -93,8 +69,9 @@ export async function runMain(overrides: Overrides = {}): Promise<FlowResult | u
     core.setFailed(errorMessage(error));
     return undefined;
   }
+  const engine = engineFor(config);
   core.startGroup('Configuration');
-  for (const line of describeConfig(config)) core.info(line);
+  for (const line of describeConfig(config, engine)) core.info(line);
   core.endGroup();
   // The runner's state is write-only in main (core.getState reads what post is given), so main keeps
   // the last phase it saved itself: it decides whether main ends 'done' or leaves work for post.
@@ -111,7 +88,7 @@ export async function runMain(overrides: Overrides = {}): Promise<FlowResult | u
     region: config.region,
     targetGroups: config.targetGroups,
     stateParameter: config.stateParameter,
-    ...(config.service ? { builtIn: { cluster: config.cluster, service: config.service } } : { target: trafficTarget(config) }),
+    ...engine.postContext(config),
     ...(config.commands.rollback ? { rollbackCommand: { script: config.commands.rollback, timeoutMs: config.commands.timeoutMs, ...(config.health.url ? { healthCheckUrl: config.health.url } : {}) } } : {}),
   } satisfies PostContext);
   const clock = overrides.clock ?? systemClock;
@@ -145,13 +122,13 @@ export async function runMain(overrides: Overrides = {}): Promise<FlowResult | u
   let result: FlowResult;
   try {
     if (config.mode !== 'status') await (overrides.checkHosts ?? checkHealthCheckHosts)(config);
-    result = await flowFor(config)(config, deps);
+    result = await engine.modes[config.mode](config, deps);
   } catch (error) {
     // Errors before anything changed (pair check, lock held, bad listener, missing service): main is
     // done with traffic, and the outputs still say where it is, read back (empty when AWS cannot say).
     if (lastPhase === undefined || lastPhase === 'started' || lastPhase === 'locked') state.save(StateKey.Phase, 'settled');
     // A bad input (a health-check host that does not resolve) stops before any AWS call, and stays so.
-    const live = error instanceof InputError || config.engine === 'ecs' ? undefined : await whereTrafficIs(deps.ports, trafficTarget(config), config.targetGroups);
+    const live = error instanceof InputError ? undefined : await engine.whereUsersAre(deps.ports, config);
     const colour = live === 'blue' || live === 'green' ? { liveColour: live, previousColour: live } : {};
     result = { outcome: { status: 'failed', ...colour, rolledBack: false }, notes: { notes: [], trafficSteps: [] }, error: error instanceof Error ? error : new Error(String(error)) };
   } finally {
@@ -162,7 +139,7 @@ export async function runMain(overrides: Overrides = {}): Promise<FlowResult | u
   if (records) await closeRecord(records, config, result, controller.signal);
   setOutputs(result.outcome);
   await writeSummary({
-    title: title(config),
+    title: title(config, engine),
     mode: config.mode,
     outcome: result.outcome,
     timeline: timeline.records(),

@@ -3,7 +3,8 @@ import * as core from '@actions/core';
 import type { ElbPort, TargetHealth } from '../aws/ports.js';
 import { HealthCheckFailed } from '../errors.js';
 import { Heartbeat, timeLeft } from '../report/heartbeat.js';
-import type { Clock, Colour } from '../types.js';
+import type { Clock, Colour, Config } from '../types.js';
+import type { FlowDeps } from './context.js';
 
 /**
  * Between DescribeTargetHealth polls: 5 s (ALB health checks themselves run every 5-300 s), or the
@@ -66,4 +67,19 @@ export async function waitForHealthyTargets(opts: TargetGateOptions): Promise<Ta
     }
     await opts.clock.sleep(pollMs, opts.signal);
   }
+}
+
+/** Until `needed` of the colour's targets are healthy, within wait-timeout. */
+export function waitForColourHealthy(config: Config, deps: FlowDeps, colour: Colour, needed: number): Promise<TargetHealth[]> {
+  const { ports, clock, signal } = deps;
+  return waitForHealthyTargets({
+    elb: ports.elb,
+    colour,
+    targetGroupArn: config.targetGroups[colour],
+    minHealthy: needed,
+    pollMs: pollInterval(config.health.intervalMs, TARGET_HEALTH_POLL_MS),
+    deadline: clock.now() + config.waitTimeoutMs,
+    clock,
+    signal,
+  });
 }

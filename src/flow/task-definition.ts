@@ -2,7 +2,7 @@
 // with `image` rendered into `container-name`. Registering happens only when something changed.
 import * as core from '@actions/core';
 import type { RegisterTaskDefinitionCommandInput, TaskDefinition } from '@aws-sdk/client-ecs';
-import type { EcsPort } from '../aws/ports.js';
+import type { EcsPort, ServiceChange } from '../aws/ports.js';
 import { loadTaskDefinitionFile, renderImage } from '../inputs.js';
 import type { Config } from '../types.js';
 
@@ -61,4 +61,12 @@ export async function materialise(ecs: EcsPort, resolved: ResolvedTaskDefinition
   const arn = await ecs.registerTaskDefinition(resolved.register as RegisterTaskDefinitionCommandInput);
   core.info(`Registered ${arn}`);
   return arn;
+}
+
+/** What the deploying UpdateService sends besides the task definition and count. */
+export type DeploySettings = Omit<ServiceChange, 'taskDefinitionArn' | 'desiredCount'>;
+
+/** `force-new-deployment`, `enable-ecs-managed-tags`, `propagate-tags`, `service-managed-ebs-volume*`: only those given. */
+export function deploySettings(config: Config): DeploySettings {
+  return { ...(config.forceNewDeployment ? { forceNewDeployment: true } : {}), ...config.serviceSettings };
 }

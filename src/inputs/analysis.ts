@@ -56,7 +56,7 @@ function parseBoolean(input: string, value: string): boolean {
 /** The analysis configuration, or undefined when none of the three bounds is set (then the tuning inputs are refused). */
 export function readAnalysis(
   inputs: InputReader,
-  ctx: { mode: Mode | undefined; trafficShift: TrafficShift | undefined; bakeTimeMs: number | undefined; builtIn: boolean },
+  ctx: { mode: Mode | undefined; trafficShift: TrafficShift | undefined; bakeTimeMs: number | undefined; ownShift: boolean },
   env: NodeJS.ProcessEnv,
 ): AnalysisConfig | undefined {
   const on = ON.some((name) => inputs.raw(name) !== '');
@@ -91,14 +91,15 @@ export function readAnalysis(
 }
 
 /** Every window analysis judges must hold failureLimit whole minutes: a shorter one could never roll back. */
-function checkWindows(inputs: InputReader, a: AnalysisConfig, ctx: { trafficShift: TrafficShift | undefined; bakeTimeMs: number | undefined; builtIn: boolean }): void {
+function checkWindows(inputs: InputReader, a: AnalysisConfig, ctx: { trafficShift: TrafficShift | undefined; bakeTimeMs: number | undefined; ownShift: boolean }): void {
   const min = minimumWindowMs(a);
   const why = `with analysis-failure-limit ${a.failureLimit}: analysis judges whole CloudWatch minutes, and ${a.failureLimit} failing minute(s) in a row must fit in every window whatever second it starts at`;
   if (ctx.bakeTimeMs !== undefined && ctx.bakeTimeMs < min) {
     inputs.report(new InputError('bake-time', inputs.raw('bake-time'), `at least ${formatDurationInput(min)} ${why}`));
   }
   const shift = ctx.trafficShift;
-  if (!ctx.builtIn && shift && shift.kind !== 'all-at-once' && shift.waitMs < min) {
+  // traffic-shift's waits are the action's only where it moves the weights (engine: ecs follows the service's strategy).
+  if (ctx.ownShift && shift && shift.kind !== 'all-at-once' && shift.waitMs < min) {
     inputs.report(new InputError('traffic-shift', inputs.raw('traffic-shift'), `a wait of at least ${formatDurationInput(min)} between steps ${why}`));
   }
 }

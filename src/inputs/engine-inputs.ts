@@ -1,14 +1,10 @@
-// Each engine refuses the inputs it would ignore, naming why: engine: traffic has no ECS side, and engine: ecs
-// takes its target groups and listener rules from the service itself and has no colours.
+// Each engine refuses the inputs it would ignore, naming why (engines/<name>/inputs.ts): engine: traffic has
+// no ECS side, and engine: ecs takes its target groups and listener rules from the service itself and has no colours.
 import { InputError } from '../errors.js';
 import type { Mode } from '../types.js';
+import type { EngineInputs } from '../engines/engine.js';
 import { INPUT_DEFAULTS, type InputName, type InputReader } from './contract.js';
 
-const NOT_WITH: Record<'pair' | 'traffic' | 'ecs', string> = {
-  pair: 'no value with engine: pair (the default): it deploys to blue-service and green-service; `service` is for engine: ecs',
-  traffic: 'no value with engine: traffic: the target groups are filled by something else, so there is no ECS service, task definition or image for the action to touch',
-  ecs: "no value with engine: ecs: the service's own loadBalancers[].advancedConfiguration names its two target groups and listener rules, and ECS moves the weights (give cluster and service instead)",
-};
 
 /**
  * Refuses an input given (other than its default) where it would be ignored, saying `why`. The one place
@@ -25,8 +21,8 @@ export function shown(inputs: InputReader, name: InputName): string {
 }
 
 /** Refuses an input the engine has no use for (it would be ignored); returns `fallback`. */
-export function refuseFor<T>(inputs: InputReader, engine: 'pair' | 'traffic' | 'ecs' | undefined, name: InputName, fallback?: T): T | undefined {
-  refuseIfGiven(inputs, name, NOT_WITH[engine ?? 'pair']);
+export function refuseFor<T>(inputs: InputReader, engine: Pick<EngineInputs, 'notWith'>, name: InputName, fallback?: T): T | undefined {
+  refuseIfGiven(inputs, name, engine.notWith);
   return fallback;
 }
 

@@ -1,5 +1,6 @@
 // Small inputs with a fixed vocabulary: the mode, a colour and the yes/no switches.
 import { InputError } from '../errors.js';
+import { describeEngines, isEngineName } from '../engines/inputs.js';
 import { isColour, type Colour, type Engine, type Mode, type VerifyRouteInput } from '../types.js';
 
 const MODES: readonly Mode[] = ['deploy', 'prepare', 'promote', 'rollback', 'status'];
@@ -12,8 +13,8 @@ export function parseMode(input: string, value: string): Mode {
 
 export function parseEngine(input: string, value: string): Engine {
   const engine = value.toLowerCase();
-  if (engine === 'pair' || engine === 'traffic' || engine === 'ecs') return engine;
-  throw new InputError(input, value, "pair (two ECS services), traffic (two target groups filled by something else) or ecs (one service using ECS's built-in blue/green)");
+  if (isEngineName(engine)) return engine;
+  throw new InputError(input, value, describeEngines());
 }
 
 const TRUE = new Set(['true', 'yes', '1']);

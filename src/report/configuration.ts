@@ -4,23 +4,13 @@
 import { formatDurationInput } from '../duration.js';
 import { describeStatusRanges } from '../health/probe.js';
 import type { Config } from '../types.js';
+import type { ConfigLine, Engine } from '../engines/engine.js';
 
-export function describeConfig(config: Config): string[] {
-  const shift = config.trafficShift;
-  const lines: [string, string | undefined][] = [
+export function describeConfig(config: Config, engine: Pick<Engine, 'configuration'>): string[] {
+  const { where, shift } = engine.configuration(config);
+  const lines: ConfigLine[] = [
     ['mode', config.mode],
-    ['engine', config.engine === 'pair' ? undefined : config.engine === 'ecs' ? "ecs (ECS's built-in blue/green on one service; the action gates its PAUSE hooks)" : `${config.engine} (target groups filled by something else; no ECS call)`],
-    ['cluster', config.cluster || undefined],
-    ['service', config.service],
-    ...(config.engine === 'ecs'
-      ? []
-      : ([
-          ['blue', `${config.services.blue} → ${config.targetGroups.blue}`],
-          ['green', `${config.services.green} → ${config.targetGroups.green}`],
-        ] as [string, string][])),
-    ['listener', config.listenerArn || undefined],
-    ['listener rule', config.listenerRuleArn],
-    ['test listener', config.testListenerArn],
+    ...where,
     ['state parameter', config.stateParameter ? `${config.stateParameter} (lock ${config.lock && !config.dryRun ? `${config.stateParameter}-lock` : 'off'})` : undefined],
     ['region', config.region],
     ['task definition', config.taskDefinition.kind === 'live' ? "the live service's" : config.taskDefinition.kind === 'file' ? config.taskDefinition.path : config.taskDefinition.value],
@@ -32,7 +22,7 @@ export function describeConfig(config: Config): string[] {
       'checks',
       `every ${formatDurationInput(config.health.intervalMs)} (timeout ${formatDurationInput(config.health.timeoutMs)}), ${config.health.healthyThreshold} passes to switch, ${config.health.unhealthyThreshold} failures to roll back, status ${describeStatusRanges(config.health.expectedStatus)}${config.health.expectedBody ? `, body ${config.health.expectedBody.toString()}` : ''}`,
     ],
-    ['traffic shift', config.engine === 'ecs' ? "the service's strategy (ECS moves the weights)" : shift.kind === 'all-at-once' ? 'all-at-once' : `${shift.kind} ${shift.percent}% every ${formatDurationInput(shift.waitMs)}`],
+    ['traffic shift', shift],
     ['bake time', formatDurationInput(config.bakeTimeMs)],
     ['alarms', config.alarms.length > 0 ? config.alarms.join(', ') : undefined],
     ['wait timeout', formatDurationInput(config.waitTimeoutMs)],
