@@ -1,8 +1,7 @@
-// The local AWS sandbox: an AWS endpoint (ELBv2, ECS, SSM, CloudWatch) on loopback, an ECS simulator
-// whose tasks are real processes, ALB target health checks, and a reverse proxy per listener that records
-// CloudWatch's ALB metrics; plus a fake of
-// GitHub's deployments API (`github`). Start it in-process with startSandbox(); point the SDK (or dist/) at
-// `endpoint` via AWS_ENDPOINT_URL and `@actions/github` at `github.url` via GITHUB_API_URL (both in env()).
+// The local AWS sandbox: an AWS endpoint (ELBv2, ECS, SSM, CloudWatch, Route 53) on loopback, an ECS simulator whose
+// tasks are real processes, ALB target health checks, a reverse proxy per listener that records CloudWatch's ALB
+// metrics, and a fake of GitHub's deployments API (`github`). Start it in-process with startSandbox(); point the SDK
+// (or dist/) at `endpoint` via AWS_ENDPOINT_URL and `@actions/github` at `github.url` via GITHUB_API_URL (env()).
 import { EventEmitter } from 'node:events';
 import { AlarmModel, cloudWatchOperations, type AlarmStateValue } from './cloudwatch/api.js';
 import { AlbMetrics } from './cloudwatch/metrics.js';
@@ -27,6 +26,7 @@ import { registerTaskDefinition, type TaskDefinitionOptions } from './resources.
 import { createBlueGreen, type BlueGreenOptions, type BlueGreenScenario } from './scenario.js';
 import { createNativeService, type NativeScenario, type NativeServiceOptions, type ServiceDeploymentView } from './native-scenario.js';
 import { putParameter, SsmModel, ssmOperations } from './ssm/api.js';
+import { createRoute53, route53Operations, type Route53Model, type Route53SandboxOptions } from './route53/sandbox.js';
 import { snapshotState, type SandboxState } from './state.js';
 import { waitFor } from './wait.js';
 
@@ -40,7 +40,7 @@ export type { SandboxState } from './state.js';
 export type { GitHubFake, GitHubFakeOptions, GitHubRequest, GitHubFaultSpec, Deployment, DeploymentStatus } from './github/server.js';
 export { waitFor, WaitTimeout } from './wait.js';
 
-export interface SandboxOptions {
+export interface SandboxOptions extends Route53SandboxOptions {
   region?: string;
   accountId?: string;
   /** Port of the AWS endpoint; 0 (default) picks a free one. */
@@ -82,6 +82,8 @@ export interface Sandbox {
   metrics: Pick<AlbMetrics, 'minuteMs' | 'publicationDelayMs' | 'setPublicationDelay'>;
   /** The fake of GitHub's deployments API (sandbox/github/server.ts); the action's token is any string. */
   github: GitHubFake;
+  /** Route 53 (route53/model.ts): hosted zones, record sets, changes; the DNS server's RecordSource. See README. */
+  route53: Route53Model;
   /** A pair of target groups without ECS (target-pair.ts), for `engine: traffic`; resolves once blue's targets are healthy. */
   createTargetPair(opts: TargetPairOptions): Promise<TargetPair>;
   /** Builds the blue-green setup (see scenario.ts) and resolves once blue's targets are healthy. */
@@ -148,6 +150,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const ecs = new EcsModel();
   const ssm = new SsmModel();
   const alarms = new AlarmModel();
+  const route53 = createRoute53(elb, account.region, opts);
   const minuteMs = opts.minuteMs ?? 60_000;
   const metrics = new AlbMetrics(minuteMs, opts.metricsPublicationDelayMs ?? 0.75 * minuteMs);
   const dataPlane = new DataPlane(elb, metrics);
@@ -158,14 +161,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   });
   const native = new NativeDeployments(ecs, elb, scheduler, account, { tickMs: opts.ecsTickMs ?? 100, minuteMs });
   const world: World = {
-    account,
-    elb,
-    ecs,
-    ssm,
-    alarms,
-    scheduler,
-    native,
-    dataPlane,
+    account, elb, ecs, ssm, alarms, scheduler, native, dataPlane,
     targetGroupDefaults: {
       healthCheckIntervalMs: opts.healthCheckIntervalMs ?? 1000,
       healthCheckTimeoutMs: opts.healthCheckTimeoutMs ?? 500,
@@ -202,6 +198,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         ecs: ecsOps,
         ssm: ssmOperations(ssm, account),
         cloudwatch: cloudWatchOperations(alarms, account, metrics),
+        route53: route53Operations(route53),
       },
       control: controlRoutes(() => holder.sandbox as Sandbox),
     },
@@ -223,6 +220,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     events,
     github,
     metrics,
+    route53,
     env: () => ({
       ...github.env(),
       AWS_ENDPOINT_URL: server.url,
@@ -289,6 +287,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     async stop() {
       health.stop();
       native.stop();
+      route53.dispose();
       await Promise.all([scheduler.stop(), standalone.shutdown(), plainTargets.shutdown()]);
       elb.dispose();
       await Promise.all([dataPlane.close(), server.close(), github.stop()]);

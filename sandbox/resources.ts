@@ -54,9 +54,15 @@ export function createTargetGroup(world: World, o: TargetGroupOptions): TargetGr
   return tg;
 }
 
-export function createLoadBalancer(world: World, name: string): LoadBalancer {
+/**
+ * `ownAddress`: the load balancer gets a loopback address of its own (127.0.1.N, ElbModel.nextLoopbackAddress) that
+ * its listeners bind and its DNS name resolves to, so DNS answers can tell load balancers apart; otherwise it
+ * shares 127.0.0.1 as every load balancer did before.
+ */
+export function createLoadBalancer(world: World, name: string, o: { ownAddress?: boolean } = {}): LoadBalancer {
   const arn = arns.loadBalancer(world.account, name);
-  const lb = { arn, name, dnsName: `${name}-${arn.slice(-8)}.${world.account.region}.elb.amazonaws.com`, createdAt: new Date() };
+  const lb: LoadBalancer = { arn, name, dnsName: `${name}-${arn.slice(-8)}.${world.account.region}.elb.amazonaws.com`, createdAt: new Date() };
+  if (o.ownAddress) lb.address = world.elb.nextLoopbackAddress();
   world.elb.loadBalancers.push(lb);
   return lb;
 }
@@ -77,7 +83,10 @@ export function fixedResponse(status: number, body: string): QueryValue {
   return { Type: 'fixed-response', FixedResponseConfig: { StatusCode: String(status), ContentType: 'text/plain', MessageBody: body } };
 }
 
-/** Creates the listener and starts its proxy; the listener's Port is the proxy's real port. */
+/**
+ * Creates the listener and starts its proxy on the load balancer's address (127.0.0.1 unless it has its own); the
+ * listener's Port is the proxy's real port.
+ */
 export async function createListener(world: World, lb: LoadBalancer, defaultActions: QueryValue[], port = 0): Promise<Listener> {
   const arn = arns.listener(world.account, lb.arn);
   const listener: Listener = {
@@ -90,8 +99,36 @@ export async function createListener(world: World, lb: LoadBalancer, defaultActi
     rules: [],
   };
   world.elb.listeners.push(listener);
-  listener.port = await world.dataPlane.open(arn, port);
+  try {
+    listener.port = await world.dataPlane.open(arn, port, lb.address ?? '127.0.0.1');
+  } catch (error) {
+    world.elb.listeners.splice(world.elb.listeners.indexOf(listener), 1);
+    throw error;
+  }
   return listener;
+}
+
+/**
+ * One listener per load balancer, all on the same port (each on its load balancer's own address), as a name
+ * resolving to either load balancer is reached on one port: the first binds a free port, the others that port;
+ * when one of them finds it taken, all are closed and another port is tried.
+ */
+export async function createListenersOnSharedPort(world: World, specs: { lb: LoadBalancer; defaultActions: QueryValue[] }[]): Promise<Listener[]> {
+  const addresses = specs.map((s) => s.lb.address ?? '127.0.0.1');
+  if (new Set(addresses).size !== addresses.length) throw new Error(`listeners sharing a port need distinct addresses, got ${addresses.join(', ')}`);
+  for (let attempt = 1; ; attempt += 1) {
+    const made: Listener[] = [];
+    try {
+      for (const s of specs) made.push(await createListener(world, s.lb, s.defaultActions, made[0]?.port ?? 0));
+      return made;
+    } catch (error) {
+      for (const l of made) {
+        await world.dataPlane.closeListener(l.arn);
+        world.elb.listeners.splice(world.elb.listeners.indexOf(l), 1);
+      }
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 20) throw error;
+    }
+  }
 }
 
 export function createRule(world: World, listener: Listener, priority: number, conditions: QueryValue[], actions: QueryValue[]): Rule {

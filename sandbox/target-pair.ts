@@ -66,7 +66,7 @@ export class PlainTargets {
   }
 
   /** New processes first, registered; then the old ones deregistered (drained) and stopped, as a rolling instance refresh. */
-  private async replace(tgArn: string, colour: Colour, o: { count: number; version: string; behaviour?: string }): Promise<void> {
+  async replace(tgArn: string, colour: Colour, o: { count: number; version: string; behaviour?: string }): Promise<void> {
     const started = Array.from({ length: o.count }, () =>
       startTaskProcess(this.taskServerPath, { SANDBOX_VERSION: o.version, SANDBOX_BEHAVIOUR: o.behaviour ?? 'healthy', SANDBOX_COLOUR: colour }),
     );

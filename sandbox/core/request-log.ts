@@ -1,7 +1,7 @@
 // Every AWS call the endpoint receives, so tests and the bench can count requests per deploy.
 import { EventEmitter } from 'node:events';
 
-export type ServiceName = 'elbv2' | 'ecs' | 'ssm' | 'cloudwatch';
+export type ServiceName = 'elbv2' | 'ecs' | 'ssm' | 'cloudwatch' | 'route53';
 
 export interface RequestLogEntry {
   service: ServiceName;

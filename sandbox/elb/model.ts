@@ -17,6 +17,11 @@ export interface LoadBalancer {
   name: string;
   dnsName: string;
   createdAt: Date;
+  /**
+   * The loopback address its listeners bind and its DNS name resolves to (an alias record's answer). Absent:
+   * 127.0.0.1, shared with every other load balancer, the endpoint and the tasks.
+   */
+  address?: string;
 }
 
 export interface Rule {
@@ -101,6 +106,27 @@ export class ElbModel {
     /** CreateRule answers TooManyRules once a load balancer has this many non-default rules. */
     readonly maxRulesPerLoadBalancer = DEFAULT_MAX_RULES_PER_LOAD_BALANCER,
   ) {}
+
+  /**
+   * Where a load balancer's DNS name points on this machine: its own loopback address, or 127.0.0.1 for one that
+   * shares it. Matches DNSName case-insensitively, with or without the trailing dot and the `dualstack.` prefix
+   * Route 53 alias targets may carry; undefined for a name no load balancer here has.
+   */
+  loadBalancerAddress(dnsName: string): string | undefined {
+    const name = dnsName.toLowerCase().replace(/\.$/, '').replace(/^dualstack\./, '');
+    const lb = this.loadBalancers.find((l) => l.dnsName.toLowerCase() === name);
+    return lb ? (lb.address ?? '127.0.0.1') : undefined;
+  }
+
+  /** The next loopback address of its own for a load balancer: 127.0.1.2, 127.0.1.3, … (Linux routes all of 127/8 to lo). */
+  nextLoopbackAddress(): string {
+    const k = this.ownAddresses;
+    this.ownAddresses += 1;
+    if (k >= 250 * 254) throw new Error('the sandbox ran out of loopback addresses for load balancers');
+    return `127.0.${1 + Math.floor(k / 250)}.${2 + (k % 250)}`;
+  }
+
+  private ownAddresses = 0;
 
   targetGroup(arn: string): TargetGroup | undefined {
     return this.targetGroups.find((tg) => tg.arn === arn);

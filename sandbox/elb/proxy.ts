@@ -33,16 +33,23 @@ export class DataPlane {
     });
   }
 
-  /** Starts the listener's proxy on loopback; resolves to its port. */
-  async open(listenerArn: string, port = 0): Promise<number> {
+  /** Starts the listener's proxy on a loopback address (default 127.0.0.1); resolves to its port. */
+  async open(listenerArn: string, port = 0, host = '127.0.0.1'): Promise<number> {
     const server = http.createServer((req, res) => this.handle(listenerArn, req, res));
     server.keepAliveTimeout = 60_000;
-    this.servers.set(listenerArn, server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.listen(port, host, () => resolve());
     });
+    this.servers.set(listenerArn, server);
     return (server.address() as AddressInfo).port;
+  }
+
+  /** Stops one listener's proxy (e.g. a bind that has to be retried on another port). */
+  async closeListener(listenerArn: string): Promise<void> {
+    const server = this.servers.get(listenerArn);
+    this.servers.delete(listenerArn);
+    if (server) await new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections()));
   }
 
   async close(): Promise<void> {

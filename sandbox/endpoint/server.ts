@@ -1,6 +1,7 @@
 // The AWS endpoint: one HTTP server on loopback speaking each service's wire protocol, chosen as AWS
 // chooses it: `X-Amz-Target` for JSON services (ECS, SSM: JSON 1.1; CloudWatch: JSON 1.0 in
-// query-compatible mode), a form body with `Action` and `Version=2015-12-01` for ELBv2 (Query/XML).
+// query-compatible mode), a form body with `Action` and `Version=2015-12-01` for ELBv2 (Query/XML), the method and a
+// path under `/2013-04-01/` for Route 53 (REST-XML).
 // Faults are applied around the operation (before it runs, or to its reply); every call is logged.
 // Signatures are not checked.
 import http from 'node:http';
@@ -11,6 +12,8 @@ import { requestId } from '../core/ids.js';
 import type { RequestLog, ServiceName } from '../core/request-log.js';
 import { jsonBody, jsonErrorBody, jsonErrorHeaders } from '../protocol/json.js';
 import { parseQueryBody, queryError, queryResponse, type QueryObject } from '../protocol/query.js';
+import { matchRoute, parseXml, restXmlError, restXmlResponse } from '../protocol/rest-xml.js';
+import { ROUTE53_LIST_ITEMS, ROUTE53_PATH_PREFIX, ROUTE53_ROUTES, ROUTE53_XMLNS } from '../route53/api.js';
 
 type Operations = Record<string, (input: never) => unknown>;
 
@@ -60,7 +63,7 @@ export async function startEndpoint(deps: EndpointDeps, port = 0): Promise<{ url
 async function handle(deps: EndpointDeps, req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sandbox');
   if (url.pathname.startsWith('/_sandbox')) return handleControl(deps, req, res, url, body);
-  const call = decode(req, res, body);
+  const call = url.pathname.startsWith(ROUTE53_PATH_PREFIX) ? decodeRoute53(req, res, url, body) : decode(req, res, body);
   if (!call) return;
   const started = Date.now();
   const faults = deps.faults.take(call.service, call.operation);
@@ -91,7 +94,8 @@ async function handle(deps: EndpointDeps, req: http.IncomingMessage, res: http.S
 
 function injectedError(service: ServiceName, fault: FaultSpec): AwsError {
   if (fault.kind === 'throttle') {
-    return new AwsError(service === 'elbv2' || service === 'cloudwatch' ? 'Throttling' : 'ThrottlingException', 'Rate exceeded', 400);
+    const code = service === 'elbv2' || service === 'cloudwatch' || service === 'route53' ? 'Throttling' : 'ThrottlingException';
+    return new AwsError(code, 'Rate exceeded', 400);
   }
   return fault.status === 503
     ? new AwsError('ServiceUnavailable', 'Service is unavailable. Please try again later.', 503)
@@ -167,6 +171,31 @@ function decode(req: http.IncomingMessage, res: http.ServerResponse, body: strin
     input: params,
     respond: (status, result) => sendXml(res, status, reqId, queryResponse(action, ELB_XMLNS, result as Record<string, unknown>, reqId)),
     fail: (e) => sendXml(res, e.status, reqId, queryError(e, reqId)),
+  };
+}
+
+/** Route 53: the route names the operation; its input is the path labels, the query and the XML body. */
+function decodeRoute53(req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: string): Call | undefined {
+  const reqId = requestId();
+  const fail = (e: AwsError) => sendXml(res, e.status, reqId, restXmlError(e, reqId, ROUTE53_XMLNS));
+  const route = matchRoute(ROUTE53_ROUTES, req.method ?? 'GET', url.pathname);
+  if (!route) {
+    fail(new AwsError('UnknownOperationException', `The sandbox does not implement ${req.method} ${url.pathname}.`, 404));
+    return undefined;
+  }
+  let document;
+  try {
+    document = body.trim() === '' ? undefined : parseXml(body);
+  } catch (e) {
+    fail(new AwsError('InvalidInput', `Invalid XML ; ${e instanceof Error ? e.message : String(e)}`));
+    return undefined;
+  }
+  return {
+    service: 'route53',
+    operation: route.operation,
+    input: { labels: route.labels, query: url.searchParams, body: document },
+    respond: (status, result) => sendXml(res, status, reqId, restXmlResponse(route.operation, ROUTE53_XMLNS, result as Record<string, unknown>, ROUTE53_LIST_ITEMS)),
+    fail,
   };
 }
 

@@ -27,6 +27,21 @@ export interface LoadStats {
    * which user. A client whose requests all failed before reaching a group maps to `{}`.
    */
   byClient?: Record<string, Record<string, number>>;
+  /** Requests per address connected to (runs that resolve a name through DNS). */
+  byAddress?: Record<string, number>;
+}
+
+/** One time bucket of a run (`LoadRecorder.series`): the requests issued in [fromMs, toMs). */
+export interface LoadBucket {
+  fromMs: number;
+  toMs: number;
+  total: number;
+  ok: number;
+  failed: number;
+  /** Responses per `x-sandbox-target-group` (the colour that served). */
+  byTargetGroup: Record<string, number>;
+  /** Requests per address connected to; {} unless the run resolves a name. */
+  byAddress: Record<string, number>;
 }
 
 export interface RequestOutcome {
@@ -40,6 +55,8 @@ export interface RequestOutcome {
   version?: string;
   /** Index of the simulated user that sent it, when the run has clients. */
   client?: number;
+  /** The address the request was sent to, when the run resolves a name through DNS. */
+  address?: string;
 }
 
 export const FAILURE_LIST_LIMIT = 100;
@@ -55,6 +72,8 @@ export class LoadRecorder {
   private readonly error: number[] = [];
   /** -1 for an anonymous request. */
   private readonly client: number[] = [];
+  private readonly address: number[] = [];
+  private readonly addresses: string[] = [];
   private readonly targetGroups: string[] = [];
   private readonly versions: string[] = [];
   private readonly errors: string[] = [];
@@ -68,6 +87,45 @@ export class LoadRecorder {
     this.targetGroup.push(intern(this.targetGroups, outcome.targetGroup));
     this.version.push(intern(this.versions, outcome.version));
     this.client.push(outcome.client ?? -1);
+    this.address.push(intern(this.addresses, outcome.address));
+  }
+
+  /**
+   * The requests issued from `fromMs` (default: the first one) to `toMs` (default: the last one) in buckets of
+   * `bucketMs`, every bucket listed, empty ones too: e.g. per second after a DNS switch, who served how many.
+   */
+  series(bucketMs = 1000, fromMs?: number, toMs?: number): LoadBucket[] {
+    if (!(bucketMs > 0)) throw new RangeError(`bucketMs must be positive, got ${bucketMs}`);
+    // A loop, not Math.min(...at): a long run holds more requests than a call takes arguments.
+    const start = fromMs ?? this.at.reduce((m, at) => Math.min(m, at), Infinity);
+    const end = toMs ?? this.at.reduce((m, at) => Math.max(m, at), -Infinity) + 1;
+    if (!Number.isFinite(start) || !(end > start)) return [];
+    const buckets = Array.from({ length: Math.ceil((end - start) / bucketMs) }, (_, k) => ({
+      fromMs: start + k * bucketMs,
+      toMs: Math.min(end, start + (k + 1) * bucketMs),
+      ok: 0,
+      failed: 0,
+      tg: new Map<number, number>(),
+      address: new Map<number, number>(),
+    }));
+    for (let i = 0; i < this.at.length; i += 1) {
+      const at = this.at[i] ?? 0;
+      const bucket = at >= start && at < end ? buckets[Math.floor((at - start) / bucketMs)] : undefined;
+      if (!bucket) continue;
+      if (this.ok[i]) bucket.ok += 1;
+      else bucket.failed += 1;
+      count(bucket.tg, this.targetGroup[i] ?? -1);
+      count(bucket.address, this.address[i] ?? -1);
+    }
+    return buckets.map((b) => ({
+      fromMs: b.fromMs,
+      toMs: b.toMs,
+      total: b.ok + b.failed,
+      ok: b.ok,
+      failed: b.failed,
+      byTargetGroup: named(b.tg, this.targetGroups) ?? {},
+      byAddress: named(b.address, this.addresses) ?? {},
+    }));
   }
 
   /** Stats over the requests issued in [fromMs, toMs) (epoch ms), by one client when `client` is given. */
@@ -78,6 +136,7 @@ export class LoadRecorder {
     const tgCounts = new Map<number, number>();
     const versionCounts = new Map<number, number>();
     const clientCounts = new Map<number, Map<number, number>>();
+    const addressCounts = new Map<number, number>();
     const failures: LoadFailure[] = [];
     for (let i = 0; i < this.at.length; i += 1) {
       const at = this.at[i] ?? 0;
@@ -93,6 +152,7 @@ export class LoadRecorder {
       }
       count(tgCounts, this.targetGroup[i] ?? -1);
       count(versionCounts, this.version[i] ?? -1);
+      count(addressCounts, this.address[i] ?? -1);
       if (by >= 0) {
         const groups = clientCounts.get(by) ?? new Map<number, number>();
         clientCounts.set(by, groups);
@@ -102,6 +162,7 @@ export class LoadRecorder {
     latencies.sort((a, b) => a - b);
     const byTargetGroup = named(tgCounts, this.targetGroups);
     const byVersion = named(versionCounts, this.versions);
+    const byAddress = named(addressCounts, this.addresses);
     const byClient =
       clientCounts.size > 0
         ? Object.fromEntries([...clientCounts].map(([c, groups]) => [String(c), named(groups, this.targetGroups) ?? {}]))
@@ -121,6 +182,7 @@ export class LoadRecorder {
       ...(byTargetGroup ? { byTargetGroup } : {}),
       ...(byVersion ? { byVersion } : {}),
       ...(byClient ? { byClient } : {}),
+      ...(byAddress ? { byAddress } : {}),
     };
   }
 

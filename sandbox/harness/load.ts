@@ -2,15 +2,17 @@
 // answered, so a stalled backend shows up as failures and latency instead of silently slowing the generator),
 // over a bounded keep-alive pool, loopback only. Hand-written on node:http because the measurements (per-request
 // records, headers and body fields the sandbox adds) are the point and no installed package offers them.
-import { Agent, request, type IncomingMessage } from 'node:http';
+import { Agent, request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { isIPv4 } from 'node:net';
 import { CookieJar } from './cookie-jar.js';
-import { LoadRecorder, type LoadStats, type RequestOutcome } from './load-stats.js';
+import { ClientResolvers, isLoopbackAddress, namedTarget, type DnsLoadOptions } from './dns-clients.js';
+import { LoadRecorder, type LoadBucket, type LoadStats, type RequestOutcome } from './load-stats.js';
 
-export type { LoadFailure, LoadStats } from './load-stats.js';
+export type { LoadBucket, LoadFailure, LoadStats } from './load-stats.js';
+export type { DnsLoadOptions } from './dns-clients.js';
 
 export interface LoadOptions {
-  /** http:// URL on 127.0.0.0/8, [::1] or localhost. */
+  /** http:// URL on 127.0.0.0/8, [::1] or localhost; with `dns`, any http:// URL whose name the DNS server answers. */
   url: string;
   ratePerSecond: number;
   /** Per request, from issue to the end of the body; counts as a failure. Default 2000. */
@@ -28,6 +30,12 @@ export interface LoadOptions {
    * request is anonymous and no cookie is kept.
    */
   clients?: number;
+  /**
+   * Resolve the URL's name through this DNS server (dns-clients.ts): each client (`clients`, else one) caches its
+   * answer for the TTL and sends to the address it holds, with the name in Host; requests record that `address`.
+   * An answer that is not loopback, or a failed lookup, fails the request without connecting anywhere.
+   */
+  dns?: DnsLoadOptions;
 }
 
 export interface LoadRun {
@@ -40,6 +48,10 @@ export interface LoadRun {
    * `client`, over that client's requests only.
    */
   window(fromMs: number, toMs?: number, client?: number): LoadStats;
+  /** Per `bucketMs` (default 1000) from `fromMs`: requests, failures, and who served them (LoadRecorder.series). */
+  series(bucketMs?: number, fromMs?: number, toMs?: number): LoadBucket[];
+  /** With `dns`: lookups each client has made. */
+  dnsLookups(): number[];
   /** Stops issuing, waits for requests in flight (each bounded by timeoutMs), closes the pool. */
   stop(): Promise<LoadStats>;
   /** Settles with the final stats once the generator has stopped, by itself or through stop(). */
@@ -60,7 +72,7 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 const IDLE_SOCKET_MS = 1000;
 
 export function startLoad(options: LoadOptions): LoadRun {
-  const target = loopbackTarget(options.url);
+  const target = options.dns ? { ...namedTarget(options.url), address: undefined } : loopbackTarget(options.url);
   if (!(options.ratePerSecond > 0) || !Number.isFinite(options.ratePerSecond)) {
     throw new RangeError(`ratePerSecond must be a positive number, got ${options.ratePerSecond}`);
   }
@@ -75,6 +87,7 @@ export function startLoad(options: LoadOptions): LoadRun {
   const agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, timeout: IDLE_SOCKET_MS });
   const headers: Record<string, string> = { host: target.host, ...lowerCaseKeys(options.headers ?? {}) };
   const jars = Array.from({ length: options.clients ?? 0 }, () => new CookieJar());
+  const resolvers = options.dns && 'name' in target ? new ClientResolvers(target.name, options.clients ?? 1, options.dns) : undefined;
 
   const recorder = new LoadRecorder();
   const startedAt = Date.now();
@@ -98,6 +111,7 @@ export function startLoad(options: LoadOptions): LoadRun {
       clearTimeout(timer);
       if (inFlight === 0) drained();
       void allDrained.then(() => {
+        resolvers?.close();
         agent.destroy();
         resolveDone(recorder.stats(0));
       });
@@ -112,31 +126,44 @@ export function startLoad(options: LoadOptions): LoadRun {
     const begin = performance.now();
     inFlight += 1;
     let settled = false;
-    // Runs later than `req` below is created: timers never fire synchronously.
+    let req: ClientRequest | undefined;
+    let address: string | undefined;
     const deadline = setTimeout(() => {
       settle({ ok: false, error: `timeout after ${timeoutMs} ms` });
-      req.destroy();
+      req?.destroy();
     }, timeoutMs);
     const settle = (outcome: Answer): void => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
-      recorder.record({ at, latencyMs: performance.now() - begin, ...(client !== undefined ? { client } : {}), ...outcome });
+      recorder.record({ at, latencyMs: performance.now() - begin, ...(client !== undefined ? { client } : {}), ...(address !== undefined ? { address } : {}), ...outcome });
       inFlight -= 1;
       if (stopping && inFlight === 0) drained();
     };
-    const cookie = [headers.cookie, jar?.header()].filter((c) => c !== undefined).join('; ');
-    const req = request(
-      { agent, host: target.address, port: target.port, path: target.path, method: 'GET', headers: cookie ? { ...headers, cookie } : headers },
-      (res) => {
-        // Kept as soon as the headers arrive, before the request counts as finished, so a client whose
-        // request is recorded has its cookies for the next one.
-        jar?.store(res.headers['set-cookie']);
-        readResponse(res, settle);
+    const send = (host: string): void => {
+      const cookie = [headers.cookie, jar?.header()].filter((c) => c !== undefined).join('; ');
+      req = request(
+        { agent, host, port: target.port, path: target.path, method: 'GET', headers: cookie ? { ...headers, cookie } : headers },
+        (res) => {
+          // Kept as soon as the headers arrive, before the request counts as finished, so a client whose
+          // request is recorded has its cookies for the next one.
+          jar?.store(res.headers['set-cookie']);
+          readResponse(res, settle);
+        },
+      );
+      req.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, error: error.code ?? error.message }));
+      req.end();
+    };
+    if (!resolvers) return send(target.address ?? '127.0.0.1');
+    resolvers.address(client ?? 0).then(
+      (resolved) => {
+        address = resolved;
+        if (settled) return;
+        if (isLoopbackAddress(resolved)) send(resolved);
+        else settle({ ok: false, error: `DNS answered ${resolved}, not loopback: not connecting` });
       },
+      (error: NodeJS.ErrnoException) => settle({ ok: false, error: `DNS ${error.code ?? error.message}` }),
     );
-    req.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, error: error.code ?? error.message }));
-    req.end();
   };
 
   const tick = (): void => {
@@ -165,6 +192,8 @@ export function startLoad(options: LoadOptions): LoadRun {
     startedAt,
     stats: () => recorder.stats(inFlight),
     window: (fromMs, toMs = Infinity, client) => recorder.stats(inFlight, fromMs, toMs, client),
+    series: (bucketMs, fromMs, toMs) => recorder.series(bucketMs, fromMs, toMs),
+    dnsLookups: () => resolvers?.lookups() ?? [],
     stop: finish,
     done,
   };
